@@ -1,0 +1,286 @@
+// Package store keeps Samråd's data in SQLite (embedded, the default) or
+// PostgreSQL (for hosts that run several instances). Both engines run the same
+// SQL; where they differ, the difference is kept in the migrations of each
+// engine. Every change of several rows runs in one transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
+
+	"github.com/samrad/samrad"
+)
+
+// Dialect names the database engine.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// DB is an open Samråd database.
+type DB struct {
+	db      *sql.DB
+	dialect Dialect
+
+	mu       sync.Mutex
+	reg      *samrad.Registry
+	regStamp string
+}
+
+// ParseDSN tells the engine of a DSN and returns what the driver needs.
+// "postgres://…" and "postgresql://…" are PostgreSQL; "sqlite:PATH" or a
+// plain file path are SQLite.
+func ParseDSN(dsn string) (Dialect, string, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return Postgres, dsn, nil
+	case dsn == "":
+		return "", "", fmt.Errorf("empty database DSN")
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if path == "" {
+		return "", "", fmt.Errorf("sqlite DSN without a path")
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	if path != ":memory:" {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return "", "", err
+		}
+		path = abs
+	}
+	return SQLite, "file:" + path + "?" + q.Encode(), nil
+}
+
+// Open opens the database at dsn, applies pending migrations and loads the
+// embedded reference registry if it is new or has changed.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	dialect, driverDSN, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	driver := "sqlite"
+	if dialect == Postgres {
+		driver = "pgx"
+	}
+	sqldb, err := sql.Open(driver, driverDSN)
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		sqldb.SetMaxOpenConns(8)
+	} else {
+		sqldb.SetMaxOpenConns(16)
+	}
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqldb.PingContext(pctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	db := &DB{db: sqldb, dialect: dialect}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	if err := db.SeedRegistry(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Dialect returns the engine.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// SQL returns the underlying pool, for health checks and tests.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// Migrations lists the embedded migration versions of an engine.
+func Migrations(d Dialect) ([]int, error) {
+	files, err := migrationFiles(d)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(files))
+	for i, f := range files {
+		out[i] = f.version
+	}
+	return out, nil
+}
+
+type migrationFile struct {
+	version int
+	name    string
+}
+
+func migrationFiles(d Dialect) ([]migrationFile, error) {
+	dir := "migrations/" + string(d)
+	entries, err := fs.ReadDir(migrationFS, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []migrationFile
+	for _, e := range entries {
+		prefix, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(prefix)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("migration %s: name must be NNNN_what.sql", e.Name())
+		}
+		out = append(out, migrationFile{v, dir + "/" + e.Name()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// migrate applies every migration not yet applied, each in its own
+// transaction, so that a failed migration leaves the database as it was.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	files, err := migrationFiles(db.dialect)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			if db.dialect == Postgres {
+				// Serialise concurrent instances starting at once.
+				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7231001)`); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, f.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			body, err := migrationFS.ReadFile(f.name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("%s: %w", f.name, err)
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
+				f.version, time.Now().UTC().Format(time.RFC3339))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction, committing if it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			return errors.Join(err, rerr)
+		}
+		return err
+	}
+	return tx.Commit()
+}
+
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339) }
+
+// insertID runs an INSERT … RETURNING id.
+func insertID(ctx context.Context, q queryer, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+func getMeta(ctx context.Context, q queryer, key string) (string, error) {
+	var v string
+	err := q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+func setMeta(ctx context.Context, q queryer, key, value string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// insertBatch runs prefix (… VALUES ) with rows as multi-row VALUES lists,
+// a few hundred parameters at a time.
+func insertBatch(ctx context.Context, tx *sql.Tx, prefix string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	per := max(1, 900/len(rows[0]))
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		var b strings.Builder
+		b.WriteString(prefix)
+		args := make([]any, 0, len(rows[0])*(end-start))
+		for i, r := range rows[start:end] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j := range r {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(&b, "$%d", len(args)+j+1)
+			}
+			b.WriteByte(')')
+			args = append(args, r...)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
