@@ -65,7 +65,10 @@ func (db *DB) CreateAlliance(ctx context.Context, a *samrad.Alliance) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			a.Slug, a.NameNB, a.NameEN, a.Kind, a.LegalForm, a.Founded, a.FoundedPrecision,
 			a.DescriptionNB, a.DescriptionEN, a.MembersNoteNB, a.MembersNoteEN, a.Website, organiser)
+		if err != nil {
+			return err
+		}
 		a.ID = id
-		return err
+		return audit(ctx, tx, id, "create", "alliance", a.Slug, nil, a)
 	})
 }

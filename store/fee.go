@@ -50,7 +50,7 @@ func (db *DB) CreateFeeSchedule(ctx context.Context, s *samrad.FeeSchedule) erro
 				return err
 			}
 		}
-		return nil
+		return audit(ctx, tx, s.AllianceID, "create", "fee_schedule", id, nil, s)
 	})
 }
 

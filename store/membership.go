@@ -311,6 +311,9 @@ func (db *DB) AddMembership(ctx context.Context, m *samrad.Membership) error {
 			return err
 		}
 		m.ID = id
+		if err := audit(ctx, tx, m.AllianceID, "create", "membership", id, nil, m); err != nil {
+			return err
+		}
 		return reconcileMemberships(ctx, tx)
 	})
 }
@@ -350,6 +353,14 @@ func (db *DB) DecideMembership(ctx context.Context, id int64, confirm bool, by s
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return samrad.Errorf(samrad.ENOTFOUND, "no pending membership %d", id)
+		}
+		var allianceID int64
+		if err := tx.QueryRowContext(ctx, `SELECT alliance_id FROM memberships WHERE id = $1`, id).Scan(&allianceID); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, allianceID, "decide", "membership", id,
+			map[string]string{"status": "pending"}, map[string]string{"status": string(status)}); err != nil {
+			return err
 		}
 		return reconcileMemberships(ctx, tx)
 	})
@@ -428,6 +439,9 @@ func (db *DB) ImportMemberships(ctx context.Context, allianceID int64, file stri
 				return lineError(where, err)
 			}
 			rep.Added++
+		}
+		if err := audit(ctx, tx, allianceID, "import", "memberships", file, nil, rep); err != nil {
+			return err
 		}
 		return reconcileMemberships(ctx, tx)
 	})

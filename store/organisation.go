@@ -121,6 +121,9 @@ func (db *DB) SeedRegistry(ctx context.Context) error {
 		if err := reconcileMemberships(ctx, tx); err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, 0, "import", "registry", stamp, nil, map[string]int{"organisations": len(fresh), "changes": len(rows)}); err != nil {
+			return err
+		}
 		return setMeta(ctx, tx, "embedded_registry", stamp)
 	})
 }
@@ -248,6 +251,10 @@ func createOrg(ctx context.Context, tx *sql.Tx, o samrad.Organisation, source st
 	if err != nil {
 		return 0, err
 	}
+	o.ID = id
+	if err := audit(ctx, tx, 0, "create", "organisation", id, nil, o); err != nil {
+		return 0, err
+	}
 	return id, bumpRegistry(ctx, tx)
 }
 
@@ -359,6 +366,9 @@ func (db *DB) ImportKlassChanges(ctx context.Context, file string, list []KlassC
 			}
 		}
 		if err := bumpRegistry(ctx, tx); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, 0, "import", "klass_changes", file, nil, rep); err != nil {
 			return err
 		}
 		return reconcileMemberships(ctx, tx)

@@ -118,8 +118,10 @@ func (db *DB) ImportPopulation(ctx context.Context, file, source string, rows []
 			delete(old, k)
 		}
 		rep.Removed = len(old)
-		_, err = tx.ExecContext(ctx, `UPDATE population_imports SET summary = $1 WHERE id = $2`, rep.String(), id)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE population_imports SET summary = $1 WHERE id = $2`, rep.String(), id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, 0, "import", "population", file, nil, rep)
 	})
 	return rep, err
 }
