@@ -38,6 +38,9 @@ type Membership struct {
 	// through reforms; SincePrecision is unknown if any root's start is.
 	Since          Date
 	SincePrecision Precision
+	// Until is the last day of the continuous membership, counting
+	// successors through reforms; zero while it goes on (or awaits a decision).
+	Until Date
 }
 
 // Provenance records that a membership continues another through a change.

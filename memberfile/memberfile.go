@@ -220,7 +220,7 @@ func Write(w io.Writer, ms []samrad.Membership, lang string) error {
 	for _, m := range ms {
 		if err := cw.Write([]string{
 			m.Org.Code, m.Org.Name(lang), string(m.Org.Kind),
-			m.Since.FormatAs(m.SincePrecision), m.To.String(), string(m.Status),
+			m.Since.FormatAs(m.SincePrecision), m.Until.String(), string(m.Status),
 		}); err != nil {
 			return err
 		}

@@ -253,8 +253,33 @@ func assembleMemberships(reg *samrad.Registry, rows []membershipRow, prov []prov
 		}
 		return best, prec
 	}
+	successors := map[int64][]*samrad.Membership{}
+	for _, p := range prov {
+		if m := byID[p.membership]; m != nil && m.Status != samrad.StatusRejected {
+			successors[p.pred] = append(successors[p.pred], m)
+		}
+	}
+	var until func(m *samrad.Membership, depth int) samrad.Date
+	until = func(m *samrad.Membership, depth int) samrad.Date {
+		next := successors[m.ID]
+		if len(next) == 0 || depth > 32 {
+			return m.To
+		}
+		var last samrad.Date
+		for _, n := range next {
+			u := until(n, depth+1)
+			if u.IsZero() {
+				return samrad.Date{}
+			}
+			if u.After(last) {
+				last = u
+			}
+		}
+		return last
+	}
 	for i := range out {
 		out[i].Since, out[i].SincePrecision = since(&out[i], 0)
+		out[i].Until = until(&out[i], 0)
 	}
 	return out
 }

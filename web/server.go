@@ -1,0 +1,288 @@
+// Package web serves Samråd's pages: server-rendered HTML in Norwegian
+// (default) and English, with CSV downloads. Handlers parse and validate the
+// request, call the store, and render a template with a view; nothing here
+// knows SQL.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/i18n"
+	"github.com/samrad/samrad/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Server is the web application.
+type Server struct {
+	db     *store.DB
+	cat    *i18n.Catalogue
+	log    *slog.Logger
+	pages  map[string]map[string]*template.Template // language → page → template
+	static fs.FS
+	hashes map[string]string // static file → content hash, for cache busting
+	mux    *http.ServeMux
+}
+
+// New builds the server's templates and routes.
+func New(db *store.DB, log *slog.Logger) (*Server, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	st, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{db: db, cat: cat, log: log, static: st, hashes: map[string]string{}, mux: http.NewServeMux()}
+	if err := fs.WalkDir(st, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(st, p)
+		if err != nil {
+			return err
+		}
+		h := sha256.Sum256(b)
+		s.hashes[p] = hex.EncodeToString(h[:6])
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the root handler with the common middleware.
+func (s *Server) Handler() http.Handler {
+	return s.recoverer(s.securityHeaders(s.logRequests(s.mux)))
+}
+
+// routeTable maps a route name to its path in each language. Placeholders
+// in braces are filled in order by Path.
+var routeTable = map[string][2]string{
+	"home":        {"/", "/en/"},
+	"alliance":    {"/allianser/{slug}", "/en/alliances/{slug}"},
+	"members":     {"/allianser/{slug}/medlemmer", "/en/alliances/{slug}/members"},
+	"members_csv": {"/allianser/{slug}/medlemmer.csv", "/en/alliances/{slug}/members.csv"},
+	"fees":        {"/allianser/{slug}/kontingent", "/en/alliances/{slug}/fees"},
+	"fees_csv":    {"/allianser/{slug}/kontingent.csv", "/en/alliances/{slug}/fees.csv"},
+	"orgs":        {"/organisasjoner", "/en/organisations"},
+	"org":         {"/organisasjoner/{code}", "/en/organisations/{code}"},
+}
+
+// Path returns the URL path of a route in lang with its arguments.
+func Path(lang, name string, args ...string) string {
+	paths, ok := routeTable[name]
+	if !ok {
+		panic("web: unknown route " + name)
+	}
+	p := paths[0]
+	if lang == "en" {
+		p = paths[1]
+	}
+	for _, a := range args {
+		i := strings.Index(p, "{")
+		j := strings.Index(p, "}")
+		if i < 0 || j < i {
+			break
+		}
+		p = p[:i] + url.PathEscape(a) + p[j+1:]
+	}
+	return p
+}
+
+// handlerFunc is a page handler; it returns an error to render instead.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, v *view) error
+
+func (s *Server) routes() {
+	handle := func(name string, h handlerFunc) {
+		for i, lang := range i18n.Languages {
+			pattern := routeTable[name][i]
+			if strings.HasSuffix(pattern, "/") {
+				pattern += "{$}"
+			}
+			s.mux.Handle("GET "+pattern, s.page(lang, name, h))
+		}
+	}
+	handle("home", s.handleHome)
+	handle("alliance", s.handleAlliance)
+	handle("members", s.handleMembers)
+	handle("members_csv", s.handleMembersCSV)
+	handle("fees", s.handleFees)
+	handle("fees_csv", s.handleFeesCSV)
+	handle("orgs", s.handleOrgs)
+	handle("org", s.handleOrg)
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
+	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	}))
+	notFound := func(lang string) http.Handler {
+		return s.page(lang, "", func(w http.ResponseWriter, r *http.Request, v *view) error {
+			return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(lang, "not_found_text"))
+		})
+	}
+	s.mux.Handle("/en/", notFound("en"))
+	s.mux.Handle("/", notFound("nb"))
+}
+
+// page wraps a handler: it prepares the view for the language and renders
+// errors as pages with the right status.
+func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := &view{Lang: lang, route: name, r: r, s: s}
+		if name != "" {
+			v.setSwitch(r)
+		}
+		if err := h(w, r, v); err != nil {
+			s.renderError(w, r, v, err)
+		}
+	})
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	status := http.StatusInternalServerError
+	switch samrad.ErrorCode(err) {
+	case samrad.ENOTFOUND:
+		status = http.StatusNotFound
+	case samrad.EINVALID:
+		status = http.StatusBadRequest
+	case samrad.ECONFLICT:
+		status = http.StatusConflict
+	case samrad.EUNAUTHORIZED:
+		status = http.StatusUnauthorized
+	case samrad.EFORBIDDEN:
+		status = http.StatusForbidden
+	}
+	msg := samrad.ErrorMessage(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		msg = s.cat.T(v.Lang, "internal_error_text")
+	}
+	v.Title = s.cat.T(v.Lang, fmt.Sprintf("error_%d", status))
+	v.Data = struct{ Message string }{msg}
+	s.render(w, status, "error", v)
+}
+
+func (s *Server) render(w http.ResponseWriter, status int, name string, v *view) {
+	t, ok := s.pages[v.Lang][name]
+	if !ok {
+		http.Error(w, "template "+name+" missing", http.StatusInternalServerError)
+		return
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+		http.Error(w, s.cat.T(v.Lang, "internal_error_text"), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", v.Lang)
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(b.String()))
+}
+
+func (s *Server) staticHandler() http.Handler {
+	files := http.FileServerFS(s.static)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := s.hashes[r.URL.Path]; ok && r.URL.Query().Get("v") == h {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=300")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start))
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "path", r.URL.Path, "panic", p)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ListenAndServe serves until ctx ends, then shuts down gracefully.
+func ListenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 16,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("serving", "addr", "http://"+addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

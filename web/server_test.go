@@ -1,0 +1,102 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/samrad/samrad/demo"
+	"github.com/samrad/samrad/internal/testdb"
+	"github.com/samrad/samrad/store"
+	"github.com/samrad/samrad/web"
+)
+
+// scenario is one request and what the response must hold.
+type scenario struct {
+	name     string
+	path     string
+	status   int
+	contains []string
+	absent   []string
+	ctype    string
+}
+
+func demoServer(t *testing.T, db *store.DB) http.Handler {
+	t.Helper()
+	if err := demo.Load(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv.Handler()
+}
+
+func TestPages(t *testing.T) {
+	scenarios := []scenario{
+		{name: "home nb", path: "/", status: 200, contains: []string{`<html lang="nb">`, "Osloregionens Europakontor", "Vestregionen", `href="/allianser/ore"`, "Hopp til hovedinnhold", `hreflang="en" href="/en/"`}},
+		{name: "home en", path: "/en/", status: 200, contains: []string{`<html lang="en">`, "Oslo Region European Office", `href="/en/alliances/ore"`, "Skip to main content"}},
+		{name: "alliance", path: "/allianser/osloregionen", status: 200, contains: []string{"Osloregionen", "Frivillig sammenslutning", "/allianser/osloregionen/kontingent"}},
+		{name: "members on 2021", path: "/allianser/ore/medlemmer?dato=2021-01-01", status: 200,
+			contains: []string{"<caption>", `scope="col"`, "3025", "Asker", "3024", "Bærum", "OsloMet", "Viken", "17 medlemmer", "Ufullstendig liste:", "medlemmer.csv?dato=2021-01-01"},
+			absent:   []string{"3203"}},
+		{name: "members on 2024 with pending", path: "/en/alliances/ore/members?date=2024-06-01&pending=1", status: 200,
+			contains: []string{"3203", "3201", "Pending", "Akershus", "Renumbering", "Split"}, absent: []string{">3025<"}},
+		{name: "members csv", path: "/allianser/ore/medlemmer.csv?dato=2021-01-01", status: 200, ctype: "text/csv",
+			contains: []string{"code,name,kind,member_from,member_to,status\n", "3024,Bærum,municipality,2018-01-01,,confirmed\n"}},
+		{name: "members bad date", path: "/allianser/ore/medlemmer?dato=2021-02-30", status: 400, contains: []string{"«2021-02-30» er ikke en dato"}},
+		{name: "unknown alliance", path: "/allianser/nope", status: 404, contains: []string{"Fant ikke siden"}},
+		{name: "fees 2019", path: "/allianser/osloregionen/kontingent?ar=2019", status: 200,
+			contains: []string{"2\u00a0020\u00a0407,00", "673\u00a0469", "1. januar 2018", "dobbel kontingent", "Sum", "kontingent.csv?ar=2019"}},
+		{name: "fees 2019 en", path: "/en/alliances/osloregionen/fees?year=2019", status: 200, contains: []string{"2,020,407.00", "1 January 2018"}},
+		{name: "fees csv", path: "/allianser/osloregionen/kontingent.csv?ar=2019", status: 200, ctype: "text/csv",
+			contains: []string{"0301,Oslo,municipality,673469,2018-01-01,1.50,2,2020407.00\n"}},
+		{name: "fees missing population", path: "/allianser/osloregionen/kontingent?ar=2021", status: 200,
+			contains: []string{"kan ikke beregnes", "2020-01-01", "0301 Oslo", "30 Viken"}},
+		{name: "fees bad year", path: "/allianser/osloregionen/kontingent?ar=tjue", status: 400},
+		{name: "org", path: "/organisasjoner/3025", status: 200,
+			contains: []string{"0220 Asker (–2019) → 3025 Asker (2020–2023) → 3203 Asker (2024–)", "Røyken", "Sammenslåing", "Osloregionens Europakontor"}},
+		{name: "org en", path: "/en/organisations/0220", status: 200, contains: []string{"Merger", "Vestregionen"}},
+		{name: "unknown org", path: "/organisasjoner/9898", status: 404},
+		{name: "registry", path: "/organisasjoner?dato=2024-01-01&type=county", status: 200, contains: []string{"Akershus", "Buskerud", "– 15</caption>"}, absent: []string{"Viken"}},
+		{name: "unknown path", path: "/finnes/ikke", status: 404, contains: []string{`<html lang="nb">`}},
+		{name: "unknown path en", path: "/en/nothing", status: 404, contains: []string{`<html lang="en">`, "Page not found"}},
+		{name: "static css", path: "/static/samrad.css", status: 200, ctype: "text/css"},
+		{name: "language switch keeps page and filter", path: "/allianser/ore/medlemmer?dato=2019-01-01", status: 200,
+			contains: []string{`href="/en/alliances/ore/members?date=2019-01-01"`}},
+	}
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		h := demoServer(t, db)
+		for _, sc := range scenarios {
+			t.Run(sc.name, func(t *testing.T) {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", sc.path, nil))
+				body := rec.Body.String()
+				if rec.Code != sc.status {
+					t.Fatalf("GET %s: status %d, want %d\n%s", sc.path, rec.Code, sc.status, body)
+				}
+				if sc.ctype != "" && !strings.HasPrefix(rec.Header().Get("Content-Type"), sc.ctype) {
+					t.Errorf("content type %q, want %s", rec.Header().Get("Content-Type"), sc.ctype)
+				}
+				for _, want := range sc.contains {
+					if !strings.Contains(body, want) {
+						t.Errorf("GET %s: body lacks %q", sc.path, want)
+					}
+				}
+				for _, bad := range sc.absent {
+					if strings.Contains(body, bad) {
+						t.Errorf("GET %s: body has %q", sc.path, bad)
+					}
+				}
+				if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+					t.Errorf("CSP = %q", csp)
+				}
+			})
+		}
+	})
+}

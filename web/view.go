@@ -1,0 +1,156 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/i18n"
+)
+
+// view is what every page template gets.
+type view struct {
+	Lang       string
+	Title      string
+	Nav        string
+	Crumbs     []link
+	Switch     *altLink
+	Alternates []altLink
+	Data       any
+
+	route string
+	r     *http.Request
+	s     *Server
+}
+
+type link struct{ Label, URL string }
+
+type altLink struct{ Lang, URL, Label string }
+
+// paramNames translates query parameter names between the languages so the
+// language switch keeps the page and its filters.
+var paramNames = map[string][2]string{
+	"date":    {"dato", "date"},
+	"pending": {"ventende", "pending"},
+	"year":    {"ar", "year"},
+	"kind":    {"type", "kind"},
+}
+
+// param reads a query parameter by its logical name in the view's language.
+func (v *view) param(name string) string {
+	n := paramNames[name][0]
+	if v.Lang == "en" {
+		n = paramNames[name][1]
+	}
+	return strings.TrimSpace(v.r.URL.Query().Get(n))
+}
+
+// setSwitch builds the link to the same page in the other language.
+func (v *view) setSwitch(r *http.Request) {
+	other, label := "en", "English"
+	if v.Lang == "en" {
+		other, label = "nb", "Norsk"
+	}
+	var args []string
+	for _, name := range []string{"slug", "code"} {
+		if x := r.PathValue(name); x != "" {
+			args = append(args, x)
+		}
+	}
+	q := url.Values{}
+	from, to := 0, 1
+	if v.Lang == "en" {
+		from, to = 1, 0
+	}
+	for _, names := range paramNames {
+		if x := r.URL.Query().Get(names[from]); x != "" {
+			q.Set(names[to], x)
+		}
+	}
+	u := Path(other, v.route, args...)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	v.Switch = &altLink{Lang: other, URL: u, Label: label}
+	self := r.URL.Path
+	if r.URL.RawQuery != "" {
+		self += "?" + r.URL.RawQuery
+	}
+	v.Alternates = []altLink{{Lang: v.Lang, URL: self}, {Lang: other, URL: u}}
+}
+
+func (v *view) crumbs(pairs ...string) {
+	v.Crumbs = []link{{Label: v.s.cat.T(v.Lang, "nav_alliances"), URL: Path(v.Lang, "home")}}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		v.Crumbs = append(v.Crumbs, link{Label: pairs[i], URL: pairs[i+1]})
+	}
+}
+
+func (s *Server) parseTemplates() error {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	s.pages = map[string]map[string]*template.Template{}
+	for _, lang := range i18n.Languages {
+		s.pages[lang] = map[string]*template.Template{}
+		for _, n := range names {
+			base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+			if base == "layout" {
+				continue
+			}
+			t := template.New(base).Funcs(s.funcs(lang))
+			if _, err := t.ParseFS(templateFS, "templates/layout.html", n); err != nil {
+				return fmt.Errorf("template %s: %w", n, err)
+			}
+			s.pages[lang][base] = t
+		}
+	}
+	return nil
+}
+
+// funcs are the template functions, bound to one language.
+func (s *Server) funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t":    func(key string, args ...any) string { return s.cat.T(lang, key, args...) },
+		"path": func(name string, args ...string) string { return Path(lang, name, args...) },
+		"date": func(d samrad.Date) string { return formatDate(lang, d) },
+		"money": func(m samrad.Money) string {
+			if lang == "en" {
+				return m.English()
+			}
+			return m.Norwegian()
+		},
+		"number": func(n int64) string {
+			var s string
+			if m := samrad.Money(n * 100); lang == "en" {
+				s = m.English()
+			} else {
+				s = m.Norwegian()
+			}
+			return s[:len(s)-3]
+		},
+		"multiplier": samrad.Multiplier,
+		"static":     s.staticURL,
+	}
+}
+
+func (s *Server) staticURL(name string) string {
+	return "/static/" + name + "?v=" + s.hashes[name]
+}
+
+var monthsNB = [...]string{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"}
+
+func formatDate(lang string, d samrad.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	if lang == "en" {
+		return fmt.Sprintf("%d %s %d", d.Day(), d.Month(), d.Year())
+	}
+	return fmt.Sprintf("%d. %s %d", d.Day(), monthsNB[d.Month()-1], d.Year())
+}
