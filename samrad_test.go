@@ -120,7 +120,7 @@ func TestPopulation(t *testing.T) {
 func feeSchedule() samrad.FeeSchedule {
 	return samrad.FeeSchedule{
 		FromYear: 2017, Population: samrad.PopulationPreviousYear, RoundingUnit: 1,
-		Rates: []samrad.FeeRate{{Category: "municipality", PerInhabitant: 150}, {Category: "county", PerInhabitant: 150}, {Category: "institution", Flat: samrad.NOK(50000)}},
+		Rates:   []samrad.FeeRate{{Category: "municipality", PerInhabitant: 150}, {Category: "county", PerInhabitant: 150}, {Category: "institution", Flat: samrad.NOK(50000)}},
 		Members: []samrad.FeeMemberRule{{OrgKind: samrad.KindMunicipality, OrgCode: "0301", MultiplierPermille: 2000}},
 	}
 }

@@ -34,7 +34,6 @@ func obs(p *Population) map[string]int64 {
 	return m
 }
 
-
 func TestJSONStatFormatsExample(t *testing.T) {
 	p, err := ParseJSONStatPopulation(strings.NewReader(formatsExample), "07459.json")
 	if err != nil {

@@ -1,0 +1,56 @@
+package e2e
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/samrad/samrad/demo"
+	"github.com/samrad/samrad/internal/testdb"
+	"github.com/samrad/samrad/web"
+)
+
+// TestPagesAccessible opens the demo's pages in headless Chromium and runs
+// axe-core (WCAG 2.1 A and AA rules): every page must have zero violations.
+func TestPagesAccessible(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	db := testdb.Open(t, "sqlite")
+	if err := demo.Load(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	b, err := Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, path := range []string{
+		"/allianser/ore/medlemmer?dato=2021-01-01",
+		"/en/alliances/ore/members?date=2024-06-01&pending=1",
+		"/",
+		"/en/",
+		"/allianser/osloregionen",
+		"/allianser/osloregionen/kontingent?ar=2019",
+		"/allianser/osloregionen/kontingent?ar=2021",
+		"/organisasjoner/3025",
+		"/organisasjoner?dato=2024-01-01&type=county",
+		"/finnes/ikke",
+	} {
+		v, err := b.Axe(ctx, ts.URL+path)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(v) > 0 {
+			t.Errorf("%s: %d accessibility violations:\n%s", path, len(v), FormatViolations(v))
+		}
+	}
+}
