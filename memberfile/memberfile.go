@@ -12,6 +12,7 @@ package memberfile
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -115,10 +116,14 @@ func Parse(r io.Reader, file string) ([]Row, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, &Error{File: file, Line: line, Msg: err.Error()}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &Error{File: file, Line: pe.Line, Msg: pe.Err.Error()}
+			}
+			return nil, &Error{File: file, Msg: err.Error()}
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}

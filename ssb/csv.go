@@ -3,6 +3,7 @@ package ssb
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -139,10 +140,10 @@ func readWide(cr *csv.Reader, header []string, file string, add addFunc) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return errorf(file, line, "", "%v", err)
+			return csvError(file, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
@@ -190,10 +191,10 @@ func readLong(cr *csv.Reader, header []string, file string, p *Population, add a
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return errorf(file, line, "", "%v", err)
+			return csvError(file, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
@@ -291,4 +292,13 @@ func parseCount(cell string) (int64, string, error) {
 		return 0, "", fmt.Errorf("%q is negative", s)
 	}
 	return n, "", nil
+}
+
+// csvError turns a reading error into a ParseError with its line.
+func csvError(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return errorf(file, pe.Line, "", "%v", pe.Err)
+	}
+	return errorf(file, 0, "", "%v", err)
 }
