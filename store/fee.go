@@ -50,12 +50,35 @@ func (db *DB) CreateFeeSchedule(ctx context.Context, s *samrad.FeeSchedule) erro
 				return err
 			}
 		}
+		if err := renew(ctx, tx, stampFees); err != nil {
+			return err
+		}
 		return audit(ctx, tx, s.AllianceID, "create", "fee_schedule", id, nil, s)
 	})
 }
 
 // FeeScheduleFor returns the schedule of an alliance that covers year.
 func (db *DB) FeeScheduleFor(ctx context.Context, allianceID int64, year int) (samrad.FeeSchedule, error) {
+	st, err := db.readStamps(ctx)
+	if err != nil {
+		return samrad.FeeSchedule{}, err
+	}
+	return db.scheduleAt(ctx, st, allianceID, year)
+}
+
+func (db *DB) scheduleAt(ctx context.Context, st stamps, allianceID int64, year int) (samrad.FeeSchedule, error) {
+	key := [2]int64{allianceID, int64(year)}
+	if s, ok := getCached(db, &db.cache.schedules, key, st[stampFees]); ok {
+		return s, nil
+	}
+	s, err := db.loadSchedule(ctx, allianceID, year)
+	if err == nil {
+		putCached(db, &db.cache.schedules, key, st[stampFees], s)
+	}
+	return s, err
+}
+
+func (db *DB) loadSchedule(ctx context.Context, allianceID int64, year int) (samrad.FeeSchedule, error) {
 	var s samrad.FeeSchedule
 	var to sql.NullInt64
 	var rule string
@@ -108,19 +131,23 @@ func (db *DB) FeeScheduleFor(ctx context.Context, allianceID int64, year int) (s
 // FeeTable computes the fees of an alliance for a year from its schedule,
 // its memberships and the population figures of the reference date.
 func (db *DB) FeeTable(ctx context.Context, allianceID int64, year int) (*samrad.FeeTable, error) {
-	s, err := db.FeeScheduleFor(ctx, allianceID, year)
+	st, err := db.readStamps(ctx)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := db.Registry(ctx)
+	s, err := db.scheduleAt(ctx, st, allianceID, year)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := db.Memberships(ctx, allianceID)
+	reg, err := db.registryAt(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	figures, err := db.Figures(ctx, s.Population.RefDate(year))
+	ms, err := db.membershipsAt(ctx, st, allianceID)
+	if err != nil {
+		return nil, err
+	}
+	figures, err := db.figuresAt(ctx, st, s.Population.RefDate(year))
 	if err != nil {
 		return nil, err
 	}

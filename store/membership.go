@@ -1,12 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/samrad/samrad"
@@ -124,7 +125,7 @@ func reconcileMemberships(ctx context.Context, tx *sql.Tx) error {
 			changed = true
 		}
 		if !changed {
-			return nil
+			return renew(ctx, tx, stampMemberships)
 		}
 	}
 	return fmt.Errorf("reconcile memberships: no fixpoint after 32 rounds")
@@ -189,8 +190,22 @@ func loadProvenance(ctx context.Context, q queryer, where string, args ...any) (
 // Memberships returns every membership of an alliance (pending and rejected
 // included) with organisation, provenance and the start of the continuous
 // membership through reforms.
+//
+// The slice is shared with other callers: do not modify it.
 func (db *DB) Memberships(ctx context.Context, allianceID int64) ([]samrad.Membership, error) {
-	reg, err := db.Registry(ctx)
+	st, err := db.readStamps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return db.membershipsAt(ctx, st, allianceID)
+}
+
+func (db *DB) membershipsAt(ctx context.Context, st stamps, allianceID int64) ([]samrad.Membership, error) {
+	stamp := st[stampRegistry] + "|" + st[stampMemberships]
+	if ms, ok := getCached(db, &db.cache.members, allianceID, stamp); ok {
+		return ms, nil
+	}
+	reg, err := db.registryAt(ctx, st)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +217,10 @@ func (db *DB) Memberships(ctx context.Context, allianceID int64) ([]samrad.Membe
 	if err != nil {
 		return nil, err
 	}
-	return assembleMemberships(reg, rows, prov), nil
+	ms := assembleMemberships(reg, rows, prov)
+	SortMemberships(ms)
+	putCached(db, &db.cache.members, allianceID, stamp, ms)
+	return ms, nil
 }
 
 func assembleMemberships(reg *samrad.Registry, rows []membershipRow, prov []provenanceRow) []samrad.Membership {
@@ -292,36 +310,45 @@ func (db *DB) MembersOn(ctx context.Context, allianceID int64, d samrad.Date, in
 	if err != nil {
 		return nil, err
 	}
-	return FilterMembers(all, d, includePending), nil
+	return activeOn(all, d, includePending), nil // already in display order
 }
 
 // FilterMembers keeps the memberships in force on d, sorted for display.
 func FilterMembers(all []samrad.Membership, d samrad.Date, includePending bool) []samrad.Membership {
-	var out []samrad.Membership
-	for _, m := range all {
-		if m.Status == samrad.StatusRejected || (m.Status == samrad.StatusPending && !includePending) {
-			continue
-		}
-		if m.ActiveOn(d) {
-			out = append(out, m)
-		}
-	}
+	out := activeOn(all, d, includePending)
 	SortMemberships(out)
 	return out
 }
 
-// SortMemberships orders by organisation kind, then code.
-func SortMemberships(ms []samrad.Membership) {
+func activeOn(all []samrad.Membership, d samrad.Date, includePending bool) []samrad.Membership {
+	out := make([]samrad.Membership, 0, len(all))
+	for i := range all {
+		m := &all[i]
+		if m.Status == samrad.StatusRejected || (m.Status == samrad.StatusPending && !includePending) {
+			continue
+		}
+		if m.ActiveOn(d) {
+			out = append(out, *m)
+		}
+	}
+	return out
+}
+
+var kindRank = func() map[samrad.OrgKind]int {
 	rank := map[samrad.OrgKind]int{}
 	for i, k := range samrad.OrgKinds {
 		rank[k] = i
 	}
-	sort.SliceStable(ms, func(i, j int) bool {
-		a, b := ms[i].Org, ms[j].Org
-		if rank[a.Kind] != rank[b.Kind] {
-			return rank[a.Kind] < rank[b.Kind]
+	return rank
+}()
+
+// SortMemberships orders by organisation kind, then code.
+func SortMemberships(ms []samrad.Membership) {
+	slices.SortStableFunc(ms, func(a, b samrad.Membership) int {
+		if c := cmp.Compare(kindRank[a.Org.Kind], kindRank[b.Org.Kind]); c != 0 {
+			return c
 		}
-		return a.Code < b.Code
+		return cmp.Compare(a.Org.Code, b.Org.Code)
 	})
 }
 

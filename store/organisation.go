@@ -137,7 +137,7 @@ func optDate(s string) (samrad.Date, error) {
 
 // bumpRegistry marks the registry as changed so that every instance reloads it.
 func bumpRegistry(ctx context.Context, tx *sql.Tx) error {
-	return setMeta(ctx, tx, "registry_stamp", now()+"/"+randomToken())
+	return renew(ctx, tx, stampRegistry)
 }
 
 func loadOrgs(ctx context.Context, q queryer) ([]samrad.Organisation, error) {
@@ -191,10 +191,15 @@ func registryFrom(ctx context.Context, q queryer) (*samrad.Registry, error) {
 // Registry returns the in-memory registry, reloading it when any instance
 // has changed it since it was loaded (one small query per call).
 func (db *DB) Registry(ctx context.Context) (*samrad.Registry, error) {
-	stamp, err := getMeta(ctx, db.db, "registry_stamp")
+	st, err := db.readStamps(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return db.registryAt(ctx, st)
+}
+
+func (db *DB) registryAt(ctx context.Context, st stamps) (*samrad.Registry, error) {
+	stamp := st[stampRegistry]
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.reg != nil && db.regStamp == stamp {

@@ -121,6 +121,9 @@ func (db *DB) ImportPopulation(ctx context.Context, file, source string, rows []
 		if _, err := tx.ExecContext(ctx, `UPDATE population_imports SET summary = $1 WHERE id = $2`, rep.String(), id); err != nil {
 			return err
 		}
+		if err := renew(ctx, tx, stampPopulation); err != nil {
+			return err
+		}
 		return audit(ctx, tx, 0, "import", "population", file, nil, rep)
 	})
 	return rep, err
@@ -136,7 +139,20 @@ func (db *DB) insertPopulation(ctx context.Context, tx *sql.Tx, importID int64, 
 }
 
 // Figures returns every population figure on a reference date.
+//
+// The map is shared with other callers: do not modify it.
 func (db *DB) Figures(ctx context.Context, d samrad.Date) (samrad.Figures, error) {
+	st, err := db.readStamps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return db.figuresAt(ctx, st, d)
+}
+
+func (db *DB) figuresAt(ctx context.Context, st stamps, d samrad.Date) (samrad.Figures, error) {
+	if f, ok := getCached(db, &db.cache.figures, d, st[stampPopulation]); ok {
+		return f, nil
+	}
 	rows, err := db.db.QueryContext(ctx, `SELECT code, persons FROM population WHERE ref_date = $1`, d)
 	if err != nil {
 		return nil, err
@@ -151,7 +167,11 @@ func (db *DB) Figures(ctx context.Context, d samrad.Date) (samrad.Figures, error
 		}
 		f[code] = n
 	}
-	return f, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	putCached(db, &db.cache.figures, d, st[stampPopulation], f)
+	return f, nil
 }
 
 // PopulationSource describes where the figures of a date came from.

@@ -44,6 +44,7 @@ type DB struct {
 	mu       sync.Mutex
 	reg      *samrad.Registry
 	regStamp string
+	cache    caches
 }
 
 // ParseDSN tells the engine of a DSN and returns what the driver needs.
