@@ -3,6 +3,7 @@ package samrad
 import (
 	"database/sql/driver"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -38,13 +39,18 @@ func MustDate(s string) Date {
 // Jan1 returns 1 January of year.
 func Jan1(year int) Date { return NewDate(year, time.January, 1) }
 
-// Today returns the current date in Norway.
-func Today() Date {
+// oslo is Norway's time zone, loaded once (UTC if the system has no zone data).
+var oslo = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Oslo")
 	if err != nil {
-		loc = time.UTC
+		return time.UTC
 	}
-	n := time.Now().In(loc)
+	return loc
+})
+
+// Today returns the current date in Norway.
+func Today() Date {
+	n := time.Now().In(oslo())
 	return NewDate(n.Year(), n.Month(), n.Day())
 }
 

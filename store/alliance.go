@@ -69,6 +69,9 @@ func (db *DB) CreateAlliance(ctx context.Context, a *samrad.Alliance) error {
 			return err
 		}
 		a.ID = id
+		if err := renew(ctx, tx, stampAlliances); err != nil {
+			return err
+		}
 		return audit(ctx, tx, id, "create", "alliance", a.Slug, nil, a)
 	})
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"sync"
 
 	"github.com/samrad/samrad"
@@ -18,6 +20,8 @@ const (
 	stampMemberships = "memberships_stamp"
 	stampPopulation  = "population_stamp"
 	stampFees        = "fees_stamp"
+	stampAlliances   = "alliances_stamp"
+	stampData        = "data_stamp" // renewed with any of the above
 )
 
 type stamps map[string]string
@@ -28,15 +32,31 @@ type cached[T any] struct {
 }
 
 type caches struct {
+	prepare    sync.Once
+	stampsStmt *sql.Stmt
+	prepareErr error
+
+	prepareVersion sync.Once
+	versionStmt    *sql.Stmt
+	versionErr     error
+
 	mu        sync.Mutex
 	members   map[int64]cached[[]samrad.Membership]
 	figures   map[samrad.Date]cached[samrad.Figures]
 	schedules map[[2]int64]cached[samrad.FeeSchedule]
 }
 
+const stampsQuery = `SELECT key, value FROM meta WHERE key IN ($1, $2, $3, $4, $5)`
+
+// readStamps runs on every page view, so its statement is prepared once.
 func (db *DB) readStamps(ctx context.Context) (stamps, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT key, value FROM meta WHERE key IN ($1, $2, $3, $4)`,
-		stampRegistry, stampMemberships, stampPopulation, stampFees)
+	db.cache.prepare.Do(func() {
+		db.cache.stampsStmt, db.cache.prepareErr = db.db.PrepareContext(context.Background(), stampsQuery)
+	})
+	if db.cache.prepareErr != nil {
+		return nil, db.cache.prepareErr
+	}
+	rows, err := db.cache.stampsStmt.QueryContext(ctx, stampRegistry, stampMemberships, stampPopulation, stampFees, stampAlliances)
 	if err != nil {
 		return nil, err
 	}
@@ -52,9 +72,14 @@ func (db *DB) readStamps(ctx context.Context) (stamps, error) {
 	return st, rows.Err()
 }
 
-// renew marks a kind of data as changed, inside the changing transaction.
+// renew marks a kind of data as changed, inside the changing transaction,
+// and with it the data version of the public pages.
 func renew(ctx context.Context, q queryer, key string) error {
-	return setMeta(ctx, q, key, now()+"/"+randomToken())
+	stamp := now() + "/" + randomToken()
+	if err := setMeta(ctx, q, key, stamp); err != nil {
+		return err
+	}
+	return setMeta(ctx, q, stampData, stamp)
 }
 
 func getCached[K comparable, T any](db *DB, m *map[K]cached[T], key K, stamp string) (T, bool) {
@@ -75,4 +100,22 @@ func putCached[K comparable, T any](db *DB, m *map[K]cached[T], key K, stamp str
 		*m = map[K]cached[T]{}
 	}
 	(*m)[key] = cached[T]{stamp, val}
+}
+
+// Version identifies the state of everything the public pages show: it
+// changes whenever the registry, memberships, population figures, fee
+// schedules or alliances change, on any instance.
+func (db *DB) Version(ctx context.Context) (string, error) {
+	db.cache.prepareVersion.Do(func() {
+		db.cache.versionStmt, db.cache.versionErr = db.db.PrepareContext(context.Background(), `SELECT value FROM meta WHERE key = $1`)
+	})
+	if db.cache.versionErr != nil {
+		return "", db.cache.versionErr
+	}
+	var v string
+	err := db.cache.versionStmt.QueryRowContext(ctx, stampData).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
 }

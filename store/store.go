@@ -117,7 +117,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	for _, st := range []*sql.Stmt{db.cache.stampsStmt, db.cache.versionStmt} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	return db.db.Close()
+}
 
 // Dialect returns the engine.
 func (db *DB) Dialect() Dialect { return db.dialect }

@@ -39,6 +39,7 @@ type Server struct {
 	static fs.FS
 	hashes map[string]string // static file → content hash, for cache busting
 	mux    *http.ServeMux
+	cache  *pageCache
 }
 
 // New builds the server's templates and routes.
@@ -51,7 +52,7 @@ func New(db *store.DB, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{db: db, cat: cat, log: log, static: st, hashes: map[string]string{}, mux: http.NewServeMux()}
+	s := &Server{db: db, cat: cat, log: log, static: st, hashes: map[string]string{}, mux: http.NewServeMux(), cache: newPageCache(4096)}
 	if err := fs.WalkDir(st, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -149,15 +150,38 @@ func (s *Server) routes() {
 
 // page wraps a handler: it prepares the view for the language and renders
 // errors as pages with the right status.
+//
+// Successful pages are cached for the current data version (see pageCache)
+// and carry an ETag, so a repeated request costs one small query.
 func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Pages without a date show today's, so the day is part of the key.
+		key := lang + " " + samrad.Today().String() + " " + r.URL.RequestURI()
+		version, err := s.db.Version(r.Context())
+		if err != nil {
+			s.renderError(w, r, &view{Lang: lang, r: r, s: s}, err)
+			return
+		}
+		if p, ok := s.cache.get(key, version); ok {
+			p.serve(w, r)
+			return
+		}
+		rec := &recorder{header: http.Header{}}
 		v := &view{Lang: lang, route: name, r: r, s: s}
 		if name != "" {
 			v.setSwitch(r)
 		}
-		if err := h(w, r, v); err != nil {
-			s.renderError(w, r, v, err)
+		if err := h(rec, r, v); err != nil {
+			s.renderError(rec, r, v, err)
 		}
+		p := cachedPage{version: version, status: rec.status, header: rec.header, body: rec.body.Bytes(), etag: etagFor(version, key)}
+		if p.status == 0 {
+			p.status = http.StatusOK
+		}
+		if p.status == http.StatusOK {
+			s.cache.put(key, p)
+		}
+		p.serve(w, r)
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/demo"
 	"github.com/samrad/samrad/internal/testdb"
 	"github.com/samrad/samrad/store"
@@ -97,6 +98,46 @@ func TestPages(t *testing.T) {
 					t.Errorf("CSP = %q", csp)
 				}
 			})
+		}
+	})
+}
+
+// TestCachedPagesFollowTheData checks the ETag answer and that a change to
+// the data is shown at once, on both engines.
+func TestCachedPagesFollowTheData(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		h := demoServer(t, db)
+		get := func(path, etag string) *httptest.ResponseRecorder {
+			req := httptest.NewRequest("GET", path, nil)
+			if etag != "" {
+				req.Header.Set("If-None-Match", etag)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		const path = "/allianser/osloregionen/medlemmer?dato=2018-01-01"
+		first := get(path, "")
+		etag := first.Header().Get("ETag")
+		if first.Code != 200 || etag == "" {
+			t.Fatalf("first: %d, ETag %q", first.Code, etag)
+		}
+		if again := get(path, etag); again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+			t.Errorf("conditional GET: %d with %d bytes, want 304 and no body", again.Code, again.Body.Len())
+		}
+		if strings.Contains(first.Body.String(), "Lillehammer") {
+			t.Fatal("Lillehammer is not a demo member of Osloregionen")
+		}
+		ctx := context.Background()
+		a, _ := db.AllianceBySlug(ctx, "osloregionen")
+		_, err := db.ImportMemberships(ctx, a.ID, "ny.csv", []store.ImportRow{{Line: 2, Code: "0501", Kind: "municipality", Membership: samrad.Membership{
+			From: samrad.MustDate("2017-01-01"), FromPrecision: samrad.PrecisionDay, Category: "municipality", Status: samrad.StatusConfirmed}}}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := get(path, etag)
+		if after.Code != 200 || !strings.Contains(after.Body.String(), "Lillehammer") || after.Header().Get("ETag") == etag {
+			t.Errorf("after a change: %d, new ETag %v, shows the new member %v", after.Code, after.Header().Get("ETag") != etag, strings.Contains(after.Body.String(), "Lillehammer"))
 		}
 	})
 }
