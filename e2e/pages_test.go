@@ -44,6 +44,8 @@ func TestPagesAccessible(t *testing.T) {
 		"/organisasjoner/3025",
 		"/organisasjoner?dato=2024-01-01&type=county",
 		"/finnes/ikke",
+		"/logg-inn",
+		"/en/login",
 	} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {

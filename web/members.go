@@ -15,6 +15,7 @@ type membersData struct {
 	IncludePending bool
 	Members        []samrad.Membership
 	CSVURL         string
+	CanDecide      bool // the user may confirm or reject pending memberships
 }
 
 // members reads the alliance, date and pending filter of a members request.
@@ -41,7 +42,8 @@ func (s *Server) members(r *http.Request, v *view) (membersData, error) {
 		q.Set(s.cat.T(v.Lang, "param_pending"), "1")
 	}
 	return membersData{Alliance: a, Date: d, IncludePending: pending, Members: ms,
-		CSVURL: Path(v.Lang, "members_csv", a.Slug) + "?" + q.Encode()}, nil
+		CSVURL:    Path(v.Lang, "members_csv", a.Slug) + "?" + q.Encode(),
+		CanDecide: v.User.Can(a.ID, samrad.RoleSecretariat)}, nil
 }
 
 func (s *Server) handleMembers(w http.ResponseWriter, r *http.Request, v *view) error {

@@ -90,6 +90,9 @@ var routeTable = map[string][2]string{
 	"fees_csv":    {"/allianser/{slug}/kontingent.csv", "/en/alliances/{slug}/fees.csv"},
 	"orgs":        {"/organisasjoner", "/en/organisations"},
 	"org":         {"/organisasjoner/{code}", "/en/organisations/{code}"},
+	"login":       {"/logg-inn", "/en/login"},
+	"logout":      {"/logg-ut", "/en/logout"},
+	"decide":      {"/allianser/{slug}/medlemskap/{id}", "/en/alliances/{slug}/memberships/{id}"},
 }
 
 // Path returns the URL path of a route in lang with its arguments.
@@ -134,6 +137,15 @@ func (s *Server) routes() {
 	handle("fees_csv", s.handleFeesCSV)
 	handle("orgs", s.handleOrgs)
 	handle("org", s.handleOrg)
+	handle("login", s.handleLoginForm)
+	post := func(name string, h handlerFunc) {
+		for i, lang := range i18n.Languages {
+			s.mux.Handle("POST "+routeTable[name][i], s.page(lang, name, h))
+		}
+	}
+	post("login", s.handleLogin)
+	post("logout", s.handleLogout)
+	post("decide", s.handleDecide)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -155,11 +167,28 @@ func (s *Server) routes() {
 // and carry an ETag, so a repeated request costs one small query.
 func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := &view{Lang: lang, route: name, r: r, s: s}
+		if name != "" {
+			v.setSwitch(r)
+		}
+		if err := s.loadSession(r, v); err != nil {
+			s.renderError(w, r, v, err)
+			return
+		}
+		// Only anonymous reads of pages are cached; forms, and pages shown to
+		// a logged-in user, are rendered each time.
+		if r.Method != http.MethodGet || v.User != nil || name == "login" {
+			w.Header().Set("Cache-Control", "no-store")
+			if err := h(w, r, v); err != nil {
+				s.renderError(w, r, v, err)
+			}
+			return
+		}
 		// Pages without a date show today's, so the day is part of the key.
 		key := lang + " " + samrad.Today().String() + " " + r.URL.RequestURI()
 		version, err := s.db.Version(r.Context())
 		if err != nil {
-			s.renderError(w, r, &view{Lang: lang, r: r, s: s}, err)
+			s.renderError(w, r, v, err)
 			return
 		}
 		if p, ok := s.cache.get(key, version); ok {
@@ -167,10 +196,6 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 			return
 		}
 		rec := &recorder{header: http.Header{}}
-		v := &view{Lang: lang, route: name, r: r, s: s}
-		if name != "" {
-			v.setSwitch(r)
-		}
 		if err := h(rec, r, v); err != nil {
 			s.renderError(rec, r, v, err)
 		}

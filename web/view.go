@@ -21,6 +21,8 @@ type view struct {
 	Switch     *altLink
 	Alternates []altLink
 	Data       any
+	User       *samrad.User // nil for visitors without a session
+	CSRF       string       // the session's form token
 
 	route string
 	r     *http.Request
@@ -56,7 +58,7 @@ func (v *view) setSwitch(r *http.Request) {
 		other, label = "nb", "Norsk"
 	}
 	var args []string
-	for _, name := range []string{"slug", "code"} {
+	for _, name := range []string{"slug", "code", "id"} {
 		if x := r.PathValue(name); x != "" {
 			args = append(args, x)
 		}

@@ -1,0 +1,222 @@
+package web
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/auth"
+	"github.com/samrad/samrad/store"
+)
+
+const (
+	sessionCookie = "samrad_session"
+	// csrfCookie holds the token of visitors without a session (the login
+	// form): the form must send the same value (double submit). A session
+	// has its own token, stored with it in the database.
+	csrfCookie  = "samrad_csrf"
+	maxFormSize = 64 << 10
+)
+
+// loadSession attaches the visitor's session, if any, to the view.
+func (s *Server) loadSession(r *http.Request, v *view) error {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	sess, err := s.db.SessionByToken(r.Context(), c.Value)
+	if samrad.ErrorCode(err) == samrad.ENOTFOUND {
+		return nil // expired or logged out: an anonymous visitor
+	}
+	if err != nil {
+		return err
+	}
+	v.User, v.CSRF = sess.User, sess.CSRF
+	return nil
+}
+
+func secure(r *http.Request) bool { return r.TLS != nil }
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+// anonymousCSRF returns the visitor's form token, setting the cookie if needed.
+func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 43 {
+		return c.Value
+	}
+	t := auth.NewToken()
+	s.setCookie(w, r, csrfCookie, t, 0)
+	return t
+}
+
+// checkCSRF compares the form's token with the session's (or, without a
+// session, with the visitor's cookie).
+func checkCSRF(r *http.Request, v *view) error {
+	want := v.CSRF
+	if v.User == nil {
+		c, err := r.Cookie(csrfCookie)
+		if err != nil {
+			return samrad.Errorf(samrad.EFORBIDDEN, "the form has expired; reload the page and try again")
+		}
+		want = c.Value
+	}
+	got := r.PostFormValue("csrf")
+	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return samrad.Errorf(samrad.EFORBIDDEN, "the form has expired; reload the page and try again")
+	}
+	return nil
+}
+
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormSize)
+	if err := r.ParseForm(); err != nil {
+		return samrad.Errorf(samrad.EINVALID, "the form could not be read")
+	}
+	return nil
+}
+
+type loginData struct {
+	Email, Next, CSRF string
+	Error             string
+}
+
+func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request, v *view) error {
+	v.Title = s.cat.T(v.Lang, "login_title")
+	v.Data = loginData{Next: localPath(r.URL.Query().Get("next")), CSRF: s.anonymousCSRF(w, r)}
+	s.render(w, http.StatusOK, "login", v)
+	return nil
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, v *view) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	if err := checkCSRF(r, v); err != nil {
+		return err
+	}
+	data := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: localPath(r.PostFormValue("next")), CSRF: s.anonymousCSRF(w, r)}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	u, err := s.db.Authenticate(r.Context(), data.Email, r.PostFormValue("password"), host)
+	if err != nil {
+		status := http.StatusUnauthorized
+		data.Error = s.cat.T(v.Lang, "login_failed")
+		if err == store.ErrThrottled {
+			status, data.Error = http.StatusTooManyRequests, s.cat.T(v.Lang, "login_throttled")
+		} else if samrad.ErrorCode(err) != samrad.EUNAUTHORIZED {
+			return err
+		}
+		v.Title, v.Data = s.cat.T(v.Lang, "login_title"), data
+		s.render(w, status, "login", v)
+		return nil
+	}
+	token, _, err := s.db.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	s.setCookie(w, r, sessionCookie, token, int(store.SessionTTL.Seconds()))
+	next := data.Next
+	if next == "" {
+		next = Path(v.Lang, "home")
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, v *view) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	if v.User != nil {
+		if err := checkCSRF(r, v); err != nil {
+			return err
+		}
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
+				return err
+			}
+		}
+	}
+	s.setCookie(w, r, sessionCookie, "", -1)
+	http.Redirect(w, r, Path(v.Lang, "home"), http.StatusSeeOther)
+	return nil
+}
+
+// localPath keeps only same-site paths for redirects after login.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return ""
+	}
+	if u, err := url.Parse(p); err != nil || u.Host != "" || u.Scheme != "" {
+		return ""
+	}
+	return p
+}
+
+// require checks that the visitor is logged in with at least role min in
+// the alliance, and that the form carries the right CSRF token.
+func (s *Server) require(r *http.Request, v *view, a samrad.Alliance, min samrad.Role) error {
+	if v.User == nil {
+		return samrad.Errorf(samrad.EUNAUTHORIZED, "%s", s.cat.T(v.Lang, "login_required"))
+	}
+	if !v.User.Can(a.ID, min) {
+		return samrad.Errorf(samrad.EFORBIDDEN, "%s", s.cat.T(v.Lang, "forbidden_text"))
+	}
+	return checkCSRF(r, v)
+}
+
+// handleDecide confirms or rejects a pending membership.
+func (s *Server) handleDecide(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	if err := s.require(r, v, a, samrad.RoleSecretariat); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return samrad.Errorf(samrad.ENOTFOUND, "no such membership")
+	}
+	all, err := s.db.Memberships(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, m := range all {
+		found = found || (m.ID == id && m.Status == samrad.StatusPending)
+	}
+	if !found {
+		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "no_pending", id))
+	}
+	var confirm bool
+	switch r.PostFormValue("decision") {
+	case "confirm":
+		confirm = true
+	case "reject":
+	default:
+		return samrad.FieldErrorf("decision", "must be confirm or reject")
+	}
+	ctx = samrad.WithActor(ctx, samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
+	if err := s.db.DecideMembership(ctx, id, confirm, v.User.Email); err != nil {
+		return err
+	}
+	q := url.Values{}
+	q.Set(s.cat.T(v.Lang, "param_pending"), "1")
+	if d := r.PostFormValue("date"); d != "" {
+		q.Set(s.cat.T(v.Lang, "param_date"), d)
+	}
+	http.Redirect(w, r, fmt.Sprintf("%s?%s", Path(v.Lang, "members", a.Slug), q.Encode()), http.StatusSeeOther)
+	return nil
+}
