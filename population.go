@@ -74,7 +74,8 @@ func (e *ErrNoPopulation) Error() string {
 //     between counties are counted where they were);
 //   - for an organisation that did not exist yet on d, the sum of what it was
 //     made from (merges and renumberings; a split predecessor cannot be divided
-//     and gives an error), as SSB's KommSummer grouping does.
+//     and gives an error; a part moved in by a transfer is counted with its
+//     main successor), as SSB's KommSummer grouping does.
 func (r *Registry) Population(org Organisation, d Date, figures Figures) (PopulationFigure, error) {
 	return r.population(org, d, figures, 0)
 }
@@ -124,10 +125,16 @@ func (r *Registry) population(org Organisation, d Date, figures Figures, depth i
 		}
 	} else {
 		for _, c := range r.into[org.ID] {
-			if !c.Kind.CarriesMembership() {
+			switch {
+			case c.Kind == ChangeTransfer:
+				// A small part moved in; like SSB's KommSummer, its
+				// people are counted with the main successor of where
+				// they came from.
+			case !c.Kind.CarriesMembership():
 				return out, &ErrNoPopulation{org, d, fmt.Sprintf("%s was split; its population cannot be divided", c.From.Label("nb"))}
+			default:
+				from = append(from, c.From)
 			}
-			from = append(from, c.From)
 		}
 	}
 	if len(from) == 0 {

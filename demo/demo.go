@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 
 	"github.com/samrad/samrad"
@@ -26,8 +27,17 @@ const (
 	SourceViken        = "Viken fylkeskommune: Kommunenettverk for internasjonalt arbeid (oppstart 5.–6. mai i Drammen)"
 )
 
-// Load loads the demo into db. It fails if the demo alliances already exist.
+// ErrLoaded is returned by Load when the demo is already in the database.
+var ErrLoaded = errors.New("the demo data is already loaded")
+
+// Load loads the demo into db, in its own transactions, or returns
+// ErrLoaded if the demo alliances already exist.
 func Load(ctx context.Context, db *store.DB) error {
+	if _, err := db.AllianceBySlug(ctx, "ore"); err == nil {
+		return ErrLoaded
+	} else if samrad.ErrorCode(err) != samrad.ENOTFOUND {
+		return err
+	}
 	if err := loadPopulation(ctx, db); err != nil {
 		return err
 	}

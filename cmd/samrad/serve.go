@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -38,10 +39,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	defer db.Close()
 	if *withDemo {
-		if err := demo.Load(ctx, db); err != nil {
+		switch err := demo.Load(ctx, db); {
+		case errors.Is(err, demo.ErrLoaded):
+			log.Info("demo data already in the database", "db", dsn)
+		case err != nil:
 			return fmt.Errorf("demo: %w", err)
+		default:
+			log.Info("demo data loaded", "db", dsn)
 		}
-		log.Info("demo data loaded", "db", dsn)
 	}
 	srv, err := web.New(db, log)
 	if err != nil {

@@ -1,0 +1,95 @@
+package demo_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/demo"
+	"github.com/samrad/samrad/internal/testdb"
+	"github.com/samrad/samrad/store"
+)
+
+func TestDemo(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := demo.Load(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.Load(ctx, db); !errors.Is(err, demo.ErrLoaded) {
+			t.Errorf("second load: %v, want ErrLoaded", err)
+		}
+		list, err := db.Alliances(ctx)
+		if err != nil || len(list) != 4 {
+			t.Fatalf("%d alliances, %v", len(list), err)
+		}
+		for _, a := range list {
+			if a.MembersNote("nb") == "" || a.MembersNote("en") == "" {
+				t.Errorf("%s: every demo member list is partial and must say so", a.Slug)
+			}
+		}
+		// Vestregionen's founders: Asker, Røyken and Hurum become one
+		// membership of Asker in 2020; Akershus and Buskerud one of Viken.
+		v, _ := db.AllianceBySlug(ctx, "vestregionen")
+		ms, err := db.MembersOn(ctx, v.ID, samrad.MustDate("2021-01-01"), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, m := range ms {
+			got[m.Org.Code] = len(m.Provenance)
+			if m.Since.String() != "1992-01-01" || m.SincePrecision != samrad.PrecisionYear {
+				t.Errorf("%s: since %s (%s), want 1992", m.Org.Code, m.Since, m.SincePrecision)
+			}
+		}
+		want := map[string]int{"3024": 1, "3025": 3, "3005": 1, "3049": 1, "30": 2}
+		for code, n := range want {
+			if got[code] != n {
+				t.Errorf("Vestregionen 2021: %s has %d predecessors, want %d (all: %v)", code, got[code], n, got)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("Vestregionen 2021: %v", got)
+		}
+	})
+}
+
+// TestCountyPopulationThroughTransfers: Viken did not exist on 1.1.2019,
+// so its population then is that of its 2020 municipalities. Jevnaker and
+// Lunner came from Oppland and Svelvik from Vestfold, so the sum is
+// Østfold + Akershus + Buskerud + those three, not the three counties alone.
+func TestCountyPopulationThroughTransfers(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	ctx := context.Background()
+	if err := demo.Load(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	reg, _ := db.Registry(ctx)
+	d := samrad.MustDate("2019-01-01")
+	f, err := db.Figures(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viken, _ := reg.AtDate("30", samrad.MustDate("2020-01-01"))
+	p, err := reg.Population(viken, d, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := f["01"] + f["02"] + f["06"] + f["0532"] + f["0533"] + f["0711"]
+	if p.Persons != want || f["0532"] == 0 || f["0711"] == 0 {
+		t.Errorf("Viken on 2019-01-01 = %d (%d parts), want %d", p.Persons, len(p.Parts), want)
+	}
+	// Oppland on the same day still counts Jevnaker and Lunner.
+	oppland, _ := reg.AtDate("05", d)
+	withoutOwn := samrad.Figures{}
+	for k, v := range f {
+		if k != "05" {
+			withoutOwn[k] = v
+		}
+	}
+	p, err = reg.Population(oppland, d, withoutOwn)
+	if err != nil || p.Persons != f["05"] {
+		t.Errorf("Oppland summed from municipalities = %d, %v; the county figure is %d", p.Persons, err, f["05"])
+	}
+}
