@@ -22,15 +22,11 @@ func cmdFees(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := f.open(ctx)
+	db, a, err := f.openAlliance(ctx, *slug)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a, err := db.AllianceBySlug(ctx, *slug)
-	if err != nil {
-		return err
-	}
 	t, err := db.FeeTable(ctx, a.ID, *year)
 	if err != nil {
 		return err

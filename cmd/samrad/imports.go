@@ -136,15 +136,11 @@ func cmdImportMemberships(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := f.open(ctx)
+	db, a, err := f.openAlliance(ctx, *slug)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a, err := db.AllianceBySlug(ctx, *slug)
-	if err != nil {
-		return err
-	}
 	rep, err := db.ImportMemberships(ctx, a.ID, name, ImportRows(rows), *replace)
 	if err != nil {
 		return err

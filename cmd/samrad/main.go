@@ -135,6 +135,21 @@ func (f *flags) open(ctx context.Context) (*store.DB, error) {
 	return store.Open(ctx, *f.db)
 }
 
+// openAlliance opens the database and finds the alliance; the caller
+// closes the database.
+func (f *flags) openAlliance(ctx context.Context, slug string) (*store.DB, samrad.Alliance, error) {
+	db, err := f.open(ctx)
+	if err != nil {
+		return nil, samrad.Alliance{}, err
+	}
+	a, err := db.AllianceBySlug(ctx, slug)
+	if err != nil {
+		db.Close()
+		return nil, samrad.Alliance{}, err
+	}
+	return db, a, nil
+}
+
 func needArgs(pos []string, n int, what string) error {
 	if len(pos) != n {
 		return fmt.Errorf("expected %s", what)

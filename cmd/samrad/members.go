@@ -32,15 +32,11 @@ func cmdMembers(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := f.open(ctx)
+	db, a, err := f.openAlliance(ctx, *slug)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a, err := db.AllianceBySlug(ctx, *slug)
-	if err != nil {
-		return err
-	}
 	ms, err := db.MembersOn(ctx, a.ID, d, *pending)
 	if err != nil {
 		return err
@@ -131,15 +127,11 @@ func cmdMembersDecide(ctx context.Context, e env, confirm bool, args []string) e
 	if err != nil {
 		return fmt.Errorf("%q is not a membership ID", pos[0])
 	}
-	db, err := f.open(ctx)
+	db, a, err := f.openAlliance(ctx, *slug)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a, err := db.AllianceBySlug(ctx, *slug)
-	if err != nil {
-		return err
-	}
 	all, err := db.Memberships(ctx, a.ID)
 	if err != nil {
 		return err

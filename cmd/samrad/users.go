@@ -40,15 +40,11 @@ func cmdUsers(ctx context.Context, e env, stdin io.Reader, args []string) error 
 			return fmt.Errorf("users create: give the password on standard input, or use --generate")
 		}
 	}
-	db, err := f.open(ctx)
+	db, a, err := f.openAlliance(ctx, *slug)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a, err := db.AllianceBySlug(ctx, *slug)
-	if err != nil {
-		return err
-	}
 	u, err := db.CreateUser(ctx, *email, *name, password, a.ID, samrad.Role(*role), auth.DefaultParams)
 	if err != nil {
 		return err
