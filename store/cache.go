@@ -21,7 +21,8 @@ const (
 	stampPopulation  = "population_stamp"
 	stampFees        = "fees_stamp"
 	stampAlliances   = "alliances_stamp"
-	stampData        = "data_stamp" // renewed with any of the above
+	stampGovernance  = "governance_stamp" // bodies' seats, meetings, cases
+	stampData        = "data_stamp"       // renewed with any of the above
 )
 
 type stamps map[string]string
