@@ -94,7 +94,7 @@ func Load(ctx context.Context, db *store.DB) error {
 			}
 		}
 	}
-	return nil
+	return loadGovernance(ctx, db)
 }
 
 func loadPopulation(ctx context.Context, db *store.DB) error {

@@ -93,3 +93,38 @@ func TestCountyPopulationThroughTransfers(t *testing.T) {
 		t.Errorf("Oppland summed from municipalities = %d, %v; the county figure is %d", p.Persons, err, f["05"])
 	}
 }
+
+func TestDemoGovernance(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	ctx := context.Background()
+	if err := demo.Load(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	ore, _ := db.AllianceBySlug(ctx, "ore")
+	board, err := db.BodyBySlug(ctx, ore.ID, "styret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seats, _ := db.Seats(ctx, board.ID)
+	if len(seats) != 7 || seats[0].Role != samrad.RoleChair || seats[0].Person.Name != "Anne Marte Kolbjørnshus" || seats[0].Represents.Code != "34" {
+		t.Errorf("ORE board: %d seats, first %+v", len(seats), seats[0])
+	}
+	sec, _ := db.BodyBySlug(ctx, ore.ID, "sekretariatet")
+	if s, _ := db.Seats(ctx, sec.ID); len(s) != 1 || s[0].Person.Name != "Gunnar Selvik" || s[0].Role != samrad.RoleDirector {
+		t.Errorf("ORE secretariat: %+v", s)
+	}
+	or, _ := db.AllianceBySlug(ctx, "osloregionen")
+	adhoc, _ := db.BodyBySlug(ctx, or.ID, "politisk-ad-hoc-gruppe")
+	if s, _ := db.Seats(ctx, adhoc.ID); len(s) != 5 {
+		t.Errorf("ad hoc group: %d members, want 5", len(s))
+	}
+	vr, _ := db.AllianceBySlug(ctx, "vestregionen")
+	c, err := db.CaseByNumber(ctx, vr.ID, 2017, 24)
+	if err != nil || c.Title != "Videreføring av Vestregionsamarbeidet etter 2018?" {
+		t.Errorf("case 24/2017: %+v, %v", c, err)
+	}
+	rs, _ := db.Rotations(ctx, vr.ID)
+	if len(rs) != 1 || rs[0].Org.Code != "0219" || rs[0].From.String() != "2017-07-01" || rs[0].To.String() != "2018-12-31" {
+		t.Errorf("rotation: %+v", rs)
+	}
+}

@@ -1,0 +1,185 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/store"
+)
+
+// Sources of the governance demo.
+const (
+	SourceOREBoard = "Bærum kommune: omtale av medlemskap i Osloregionens Europakontor (daglig leder og styre)"
+	SourceORE001   = "Osloregionens Europakontor: Kontaktgruppesamling i Bærum med fagseminar (28.1.2020)"
+)
+
+type seatSpec struct {
+	person     string
+	title      string
+	represents string // organisation code, "" for none
+	role       samrad.SeatRole
+}
+
+type bodySpec struct {
+	samrad.Body
+	parent string
+	seats  []seatSpec
+}
+
+func loadGovernance(ctx context.Context, db *store.DB) error {
+	reg, err := db.Registry(ctx)
+	if err != nil {
+		return err
+	}
+	people := map[string]samrad.Person{}
+	person := func(name, title string) (samrad.Person, error) {
+		if p, ok := people[name]; ok {
+			return p, nil
+		}
+		p := samrad.Person{Name: name, Title: title}
+		if err := db.CreatePerson(ctx, &p); err != nil {
+			return p, err
+		}
+		people[name] = p
+		return p, nil
+	}
+	for _, g := range governance() {
+		a, err := db.AllianceBySlug(ctx, g.alliance)
+		if err != nil {
+			return err
+		}
+		ids := map[string]int64{}
+		for _, bs := range g.bodies {
+			b := bs.Body
+			b.AllianceID, b.ParentID, b.Source = a.ID, ids[bs.parent], g.source
+			if err := db.CreateBody(ctx, &b); err != nil {
+				return fmt.Errorf("demo body %s/%s: %w", g.alliance, b.Slug, err)
+			}
+			ids[b.Slug] = b.ID
+			for _, ss := range bs.seats {
+				p, err := person(ss.person, ss.title)
+				if err != nil {
+					return err
+				}
+				s := samrad.Seat{BodyID: b.ID, Person: p, Role: ss.role, AttestedOn: g.attested, Source: g.source}
+				if ss.represents != "" {
+					o, ok := reg.AtDate(ss.represents, g.attested)
+					if !ok {
+						return fmt.Errorf("demo seat of %s: %s not in the registry on %s", ss.person, ss.represents, g.attested)
+					}
+					s.Represents = o
+				}
+				if err := db.AddSeat(ctx, &s); err != nil {
+					return fmt.Errorf("demo seat of %s in %s: %w", ss.person, b.Slug, err)
+				}
+			}
+		}
+		for _, r := range g.rotations {
+			r.AllianceID, r.Source = a.ID, g.source
+			o, ok := reg.AtDate(r.Org.Code, r.From)
+			if !ok {
+				return fmt.Errorf("demo rotation: %s not in the registry", r.Org.Code)
+			}
+			r.Org = o
+			if err := db.AddRotation(ctx, &r); err != nil {
+				return err
+			}
+		}
+		for _, c := range g.cases {
+			c.AllianceID = a.ID
+			if err := db.CreateCase(ctx, &c); err != nil {
+				return fmt.Errorf("demo case %d/%d: %w", c.Number, c.Year, err)
+			}
+		}
+	}
+	return nil
+}
+
+type governanceSpec struct {
+	alliance  string
+	source    string
+	attested  samrad.Date // the day the source describes the seats
+	bodies    []bodySpec
+	rotations []samrad.Rotation
+	cases     []samrad.Case
+}
+
+func governance() []governanceSpec {
+	d := samrad.MustDate
+	return []governanceSpec{
+		{
+			alliance: "ore", source: SourceOREBoard, attested: d("2021-01-01"),
+			bodies: []bodySpec{
+				{Body: samrad.Body{Slug: "arsmotet", NameNB: "Årsmøtet", NameEN: "Annual meeting", Kind: samrad.BodyAnnualMeeting, Voting: samrad.VoteOnePerMember,
+					Mandate: "Foreningens årsmøte. Innkalling og referat publiseres på nettsiden."}},
+				{Body: samrad.Body{Slug: "styret", NameNB: "Styret", NameEN: "The board", Kind: samrad.BodyBoard, Voting: samrad.VoteOnePerMember,
+					CompositionRule: "Sju styremedlemmer, hvert på vegne av et medlem"}, parent: "arsmotet",
+					seats: []seatSpec{
+						{"Anne Marte Kolbjørnshus", "", "34", samrad.RoleChair},
+						{"Marte Ingul", "", "0301", samrad.RoleMember},
+						{"Siv Henriette Jacobsen", "", "30", samrad.RoleMember},
+						{"Lisbeth Hammer Krog", "ordfører i Bærum", "3024", samrad.RoleMember},
+						{"Kåre Pettersen", "", "38", samrad.RoleMember},
+						{"Mizanur Rahaman", "", "3405", samrad.RoleMember},
+						{"Yngve Foss", "", "oslomet", samrad.RoleMember},
+					}},
+				{Body: samrad.Body{Slug: "sekretariatet", NameNB: "Sekretariatet", NameEN: "The secretariat", Kind: samrad.BodySecretariat,
+					Mandate: "Kontor i Brussel med avdelingskontor i Oslo, under daglig leders ledelse."},
+					seats: []seatSpec{{"Gunnar Selvik", "direktør", "", samrad.RoleDirector}}},
+				{Body: samrad.Body{Slug: "kontaktgruppen", NameNB: "Kontaktgruppen", NameEN: "The contact group", Kind: samrad.BodyContactGroup,
+					Mandate: "Samlinger hos medlemmene med fagseminar og innspill til handlingsplanen."}},
+			},
+		},
+		{
+			alliance: "osloregionen", source: SourceOsloregionen, attested: d("2017-01-01"),
+			bodies: []bodySpec{
+				{Body: samrad.Body{Slug: "samarbeidsradet", NameNB: "Samarbeidsrådet", NameEN: "The council", Kind: samrad.BodyCouncil, Voting: samrad.VoteOnePerMember,
+					Mandate: "Osloregionens høyeste organ, ledes av styrets leder. Fastlegger strategier for samarbeidet og vedtar kontingent for kommende år (mai/juni).",
+					Meets:   "Én gang hvert kalenderår"}},
+				{Body: samrad.Body{Slug: "styret", NameNB: "Styret", NameEN: "The board", Kind: samrad.BodyBoard, Voting: samrad.VoteOnePerMember,
+					Mandate:         "Utøvende organ mellom møtene i samarbeidsrådet. Iverksetter rådets beslutninger og vedtar årlig handlingsprogram og budsjett (november/desember); godkjenner årsrapport og regnskap (mars).",
+					CompositionRule: "Oslo kommune, fylkeskommunene og delregionene innen hvert fylke har én representant hver"}, parent: "samarbeidsradet"},
+				{Body: samrad.Body{Slug: "sekretariatet", NameNB: "Sekretariatet", NameEN: "The secretariat", Kind: samrad.BodySecretariat,
+					Mandate: "Sekretariatsansvar for samarbeidsrådet, styret og øvrige grupper; løpende plan- og budsjettansvar."}},
+				{Body: samrad.Body{Slug: "koordineringsgruppen", NameNB: "Koordineringsgruppen", NameEN: "The coordination group", Kind: samrad.BodyCoordination,
+					Mandate:         "Bidra til helhetlige strategier, forankre arbeidet i medlemsorganisasjonene og målbære innspill fra medlemmene.",
+					CompositionRule: "Representanter fra Oslo kommune og de deltakende fylkeskommunene og delregionene"}},
+				{Body: samrad.Body{Slug: "faggruppe-areal-og-transport", NameNB: "Faggruppe for areal og transport", Kind: samrad.BodyExpertGroup,
+					Mandate: "Strategiutvikling og utredningsoppdrag på oppdrag fra styret.", CompositionRule: "Medlemmer fra fylkeskommunene, Oslo kommune og delregionene"}},
+				{Body: samrad.Body{Slug: "faggruppe-profilering-verdiskaping-kompetanse", NameNB: "Faggruppe for profilering, verdiskaping og kompetanse", Kind: samrad.BodyExpertGroup,
+					Mandate: "Strategiutvikling og utredningsoppdrag på oppdrag fra styret.", CompositionRule: "Medlemmer fra fylkeskommunene, Oslo kommune og delregionene"}},
+				{Body: samrad.Body{Slug: "politisk-ad-hoc-gruppe", NameNB: "Politisk ad hoc-gruppe for interessepolitisk arbeid", NameEN: "Political ad hoc group on interest policy", Kind: samrad.BodyAdHocGroup,
+					Mandate: "Nedsatt av styret i 2016 (styresak 47/16): definere Osloregionens interessepolitiske rolle, utvikle strategier for gjennomslag i prioriterte saker og avklare rammer for tettere interessepolitisk samarbeid med Østlandssamarbeidet."},
+					parent: "styret",
+					seats: []seatSpec{
+						{"Raymond Johansen", "", "", samrad.RoleMember},
+						{"Tage Pettersen", "", "", samrad.RoleMember},
+						{"Lise Selnes", "", "", samrad.RoleMember},
+						{"Siv Jacobsen", "", "", samrad.RoleMember},
+						{"Lars Salvesen", "", "", samrad.RoleMember},
+					}},
+			},
+			cases: []samrad.Case{{Year: 2016, Number: 47, Title: "Politisk ad hoc-gruppe for interessepolitisk arbeid", Type: samrad.CaseDecision,
+				Presentation: "Styret nedsatte en politisk ad hoc-gruppe for interessepolitisk arbeid, med oppgave å definere Osloregionens interessepolitiske rolle, utvikle strategier for gjennomslag i prioriterte saker og avklare rammer for et tettere interessepolitisk samarbeid med Østlandssamarbeidet.",
+				Source:       SourceOsloregionen + ", tiltak 4.1"}},
+		},
+		{
+			alliance: "vestregionen", source: SourceVestregionen, attested: d("2017-07-01"),
+			bodies: []bodySpec{
+				{Body: samrad.Body{Slug: "generalforsamlingen", NameNB: "Generalforsamlingen", NameEN: "The general assembly", Kind: samrad.BodyGeneralAssembly,
+					Mandate: "Vestregionens øverste formelle organ.", CompositionRule: "Formannskapene i kommunene og fylkesutvalgene", Meets: "Årlig"}},
+				{Body: samrad.Body{Slug: "styringsgruppen", NameNB: "Styringsgruppen", NameEN: "The steering group", Kind: samrad.BodySteeringGroup,
+					Mandate: "Vestregionens høyeste organ mellom generalforsamlingene.", CompositionRule: "Alliansens ordførere og fylkesordførere"}, parent: "generalforsamlingen"},
+				{Body: samrad.Body{Slug: "radmannsgruppen", NameNB: "Rådmannsgruppen", NameEN: "The chief executives' group", Kind: samrad.BodyChiefExecutives,
+					Mandate: "Forbereder og fremmer saker til styringsgruppen i samarbeid med sekretariatet, og deltar i styringsgruppens møter."}, parent: "styringsgruppen"},
+				{Body: samrad.Body{Slug: "sekretariatet", NameNB: "Sekretariatet", NameEN: "The secretariat", Kind: samrad.BodySecretariat,
+					Mandate: "Sekretariatet disponerer 4,2 årsverk."}},
+			},
+			rotations: []samrad.Rotation{{Org: samrad.Organisation{Code: "0219"}, Duty: "leadership", From: d("2017-07-01"), To: d("2018-12-31")}},
+			cases: []samrad.Case{{Year: 2017, Number: 24, Title: "Videreføring av Vestregionsamarbeidet etter 2018?", Type: samrad.CaseDiscussion,
+				Presentation: "Vedlegg til diskusjonsnotat: organisering, samarbeidsgrunnlag, vedtatte innsatsområder (regional utvikling, helse og kultur) og Vestregionens nettverk, prosjekter og samarbeidsavtaler.",
+				Source:       SourceVestregionen}},
+		},
+	}
+}
