@@ -38,7 +38,8 @@ type Alliance struct {
 	// MembersNote says where the member list is partial because the source is.
 	MembersNoteNB, MembersNoteEN string
 	Website                      string
-	OrganiserID                  int64 // the organisation that runs a network, if any
+	OrganiserID                  int64  // the organisation that runs a network, if any
+	CaseScheme                   string // how case numbers are written, see CaseNumber
 }
 
 // Name returns the alliance's name in lang, falling back to Norwegian.

@@ -45,6 +45,11 @@ func TestPagesAccessible(t *testing.T) {
 		"/organisasjoner?dato=2024-01-01&type=county",
 		"/finnes/ikke",
 		"/logg-inn",
+		"/allianser/vestregionen",
+		"/allianser/ore/organer/styret",
+		"/en/alliances/osloregionen/bodies/politisk-ad-hoc-gruppe",
+		"/allianser/vestregionen/saker",
+		"/allianser/vestregionen/saker/2017/24",
 		"/en/login",
 	} {
 		v, err := b.Axe(ctx, ts.URL+path)

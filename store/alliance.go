@@ -8,13 +8,13 @@ import (
 )
 
 const allianceColumns = `id, slug, name_nb, name_en, kind, legal_form, founded, founded_precision,
-	description_nb, description_en, members_note_nb, members_note_en, website, COALESCE(organiser_org_id, 0)`
+	description_nb, description_en, members_note_nb, members_note_en, website, COALESCE(organiser_org_id, 0), case_scheme`
 
 func scanAlliance(s interface{ Scan(...any) error }) (samrad.Alliance, error) {
 	var a samrad.Alliance
 	var kind, prec string
 	err := s.Scan(&a.ID, &a.Slug, &a.NameNB, &a.NameEN, &kind, &a.LegalForm, &a.Founded, &prec,
-		&a.DescriptionNB, &a.DescriptionEN, &a.MembersNoteNB, &a.MembersNoteEN, &a.Website, &a.OrganiserID)
+		&a.DescriptionNB, &a.DescriptionEN, &a.MembersNoteNB, &a.MembersNoteEN, &a.Website, &a.OrganiserID, &a.CaseScheme)
 	a.Kind, a.FoundedPrecision = samrad.AllianceKind(kind), samrad.Precision(prec)
 	return a, err
 }

@@ -33,7 +33,21 @@ func (s *Server) handleAlliance(w http.ResponseWriter, r *http.Request, v *view)
 		MemberCount, PendingCount int
 		Organiser                 *samrad.Organisation
 		HasFees                   bool
+		Bodies                    []samrad.Body
+		Rotations                 []samrad.Rotation
+		CaseCount                 int
 	}{Alliance: a}
+	if data.Bodies, err = s.db.Bodies(ctx, a.ID); err != nil {
+		return err
+	}
+	if data.Rotations, err = s.db.Rotations(ctx, a.ID); err != nil {
+		return err
+	}
+	cases, err := s.db.Cases(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	data.CaseCount = len(cases)
 	for _, m := range all {
 		if m.ActiveOn(today) {
 			switch m.Status {

@@ -90,6 +90,9 @@ var routeTable = map[string][2]string{
 	"fees_csv":    {"/allianser/{slug}/kontingent.csv", "/en/alliances/{slug}/fees.csv"},
 	"orgs":        {"/organisasjoner", "/en/organisations"},
 	"org":         {"/organisasjoner/{code}", "/en/organisations/{code}"},
+	"body":        {"/allianser/{slug}/organer/{body}", "/en/alliances/{slug}/bodies/{body}"},
+	"cases":       {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
+	"case":        {"/allianser/{slug}/saker/{year}/{number}", "/en/alliances/{slug}/cases/{year}/{number}"},
 	"login":       {"/logg-inn", "/en/login"},
 	"logout":      {"/logg-ut", "/en/logout"},
 	"decide":      {"/allianser/{slug}/medlemskap/{id}", "/en/alliances/{slug}/memberships/{id}"},
@@ -137,6 +140,9 @@ func (s *Server) routes() {
 	handle("fees_csv", s.handleFeesCSV)
 	handle("orgs", s.handleOrgs)
 	handle("org", s.handleOrg)
+	handle("body", s.handleBody)
+	handle("cases", s.handleCases)
+	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)
 	post := func(name string, h handlerFunc) {
 		for i, lang := range i18n.Languages {

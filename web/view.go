@@ -58,7 +58,7 @@ func (v *view) setSwitch(r *http.Request) {
 		other, label = "nb", "Norsk"
 	}
 	var args []string
-	for _, name := range []string{"slug", "code", "id"} {
+	for _, name := range []string{"slug", "code", "id", "body", "year", "number"} {
 		if x := r.PathValue(name); x != "" {
 			args = append(args, x)
 		}
@@ -137,6 +137,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 			return s[:len(s)-3]
 		},
 		"multiplier": samrad.Multiplier,
+		"caseNumber": samrad.CaseNumber,
 		"static":     s.staticURL,
 	}
 }
