@@ -312,3 +312,111 @@ func (c Case) Validate() error {
 	}
 	return nil
 }
+
+// CanMoveTo reports whether a meeting may go from status s to next: one
+// step forward at a time, never back.
+func (s MeetingStatus) CanMoveTo(next MeetingStatus) bool {
+	return next.Valid() && next.rank() == s.rank()+1
+}
+
+// Public reports whether the meeting is shown to everyone: once the notice
+// has been sent.
+func (m Meeting) Public() bool { return m.Status.rank() >= MeetingNoticeSent.rank() }
+
+// MinutesPublic reports whether the minutes are shown to everyone.
+func (m Meeting) MinutesPublic() bool { return m.Status == MeetingPublished }
+
+// AgendaItem is a case on a meeting's agenda.
+type AgendaItem struct {
+	MeetingID int64
+	Case      Case
+	Position  int
+}
+
+// Choice is how a member voted.
+type Choice string
+
+const (
+	VoteYes     Choice = "yes"
+	VoteNo      Choice = "no"
+	VoteAbstain Choice = "abstain"
+)
+
+// Valid reports whether c is a known choice.
+func (c Choice) Valid() bool { return c == VoteYes || c == VoteNo || c == VoteAbstain }
+
+// Vote is one member's vote on a case in a meeting. A member with a
+// declared conflict of interest (inhabilitet) does not vote; the
+// declaration is recorded instead.
+type Vote struct {
+	ID        int64
+	MeetingID int64
+	CaseID    int64
+	Member    Organisation
+	Person    Person // who cast it, holding a seat for the member
+	Choice    Choice // "" when Conflict
+	Conflict  bool
+	Weight    int64 // 1, or the member's population for weighted bodies
+	Note      string
+}
+
+// VoteResult sums the votes of a case in a meeting.
+type VoteResult struct {
+	Yes, No, Abstain int64 // weights
+	Voters           int
+	Conflicts        []Organisation
+	Adopted          bool
+}
+
+// Tally counts votes: a simple majority of the weights cast for or against;
+// abstentions and members with a conflict of interest are not counted.
+func Tally(votes []Vote) VoteResult {
+	var r VoteResult
+	for _, v := range votes {
+		if v.Conflict {
+			r.Conflicts = append(r.Conflicts, v.Member)
+			continue
+		}
+		r.Voters++
+		switch v.Choice {
+		case VoteYes:
+			r.Yes += v.Weight
+		case VoteNo:
+			r.No += v.Weight
+		case VoteAbstain:
+			r.Abstain += v.Weight
+		}
+	}
+	r.Adopted = r.Yes > r.No
+	return r
+}
+
+// Explain says the result in words.
+func (r VoteResult) Explain(lang string) string {
+	var s string
+	switch {
+	case lang == "en" && r.Adopted:
+		s = fmt.Sprintf("Adopted with %d votes to %d", r.Yes, r.No)
+	case lang == "en":
+		s = fmt.Sprintf("Not adopted: %d votes for and %d against", r.Yes, r.No)
+	case r.Adopted:
+		s = fmt.Sprintf("Vedtatt med %d mot %d stemmer", r.Yes, r.No)
+	default:
+		s = fmt.Sprintf("Ikke vedtatt: %d stemmer for og %d mot", r.Yes, r.No)
+	}
+	if r.Abstain > 0 {
+		if lang == "en" {
+			s += fmt.Sprintf(", %d abstaining", r.Abstain)
+		} else {
+			s += fmt.Sprintf(", %d avsto", r.Abstain)
+		}
+	}
+	if n := len(r.Conflicts); n > 0 {
+		if lang == "en" {
+			s += fmt.Sprintf("; %d member(s) disqualified", n)
+		} else {
+			s += fmt.Sprintf("; %d medlem(mer) inhabil(e)", n)
+		}
+	}
+	return s + "."
+}

@@ -299,3 +299,27 @@ func TestMembershipActiveOn(t *testing.T) {
 		t.Error("the last day is inclusive")
 	}
 }
+
+func TestTally(t *testing.T) {
+	a := samrad.Organisation{Code: "0301"}
+	votes := []samrad.Vote{
+		{Member: a, Choice: samrad.VoteYes, Weight: 2},
+		{Member: a, Choice: samrad.VoteNo, Weight: 1},
+		{Member: a, Choice: samrad.VoteAbstain, Weight: 1},
+		{Member: a, Conflict: true, Weight: 1},
+	}
+	r := samrad.Tally(votes)
+	if !r.Adopted || r.Yes != 2 || r.No != 1 || r.Abstain != 1 || len(r.Conflicts) != 1 || r.Voters != 3 {
+		t.Errorf("Tally = %+v", r)
+	}
+	if got := r.Explain("nb"); got != "Vedtatt med 2 mot 1 stemmer, 1 avsto; 1 medlem(mer) inhabil(e)." {
+		t.Errorf("Explain = %q", got)
+	}
+	tie := samrad.Tally([]samrad.Vote{{Choice: samrad.VoteYes, Weight: 1}, {Choice: samrad.VoteNo, Weight: 1}})
+	if tie.Adopted || tie.Explain("en") != "Not adopted: 1 votes for and 1 against." {
+		t.Errorf("a tie is not adopted: %+v %q", tie, tie.Explain("en"))
+	}
+	if !samrad.MeetingPlanned.CanMoveTo(samrad.MeetingNoticeSent) || samrad.MeetingPlanned.CanMoveTo(samrad.MeetingHeld) || samrad.MeetingHeld.CanMoveTo(samrad.MeetingPlanned) {
+		t.Error("meeting status moves one step forward only")
+	}
+}

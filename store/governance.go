@@ -215,11 +215,19 @@ func isMemberOn(ctx context.Context, tx *sql.Tx, allianceID, orgID int64, d samr
 
 // Seats lists the seats of a body with their people and organisations.
 func (db *DB) Seats(ctx context.Context, bodyID int64) ([]samrad.Seat, error) {
-	reg, err := db.Registry(ctx)
+	return loadSeats(ctx, db.db, bodyID, db.Registry)
+}
+
+func loadSeatsTx(ctx context.Context, tx *sql.Tx, bodyID int64) ([]samrad.Seat, error) {
+	return loadSeats(ctx, tx, bodyID, func(ctx context.Context) (*samrad.Registry, error) { return registryFrom(ctx, tx) })
+}
+
+func loadSeats(ctx context.Context, q queryer, bodyID int64, registry func(context.Context) (*samrad.Registry, error)) ([]samrad.Seat, error) {
+	reg, err := registry(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT s.id, s.body_id, p.id, p.name, p.title, COALESCE(s.represents_org_id, 0), s.role,
+	rows, err := q.QueryContext(ctx, `SELECT s.id, s.body_id, p.id, p.name, p.title, COALESCE(s.represents_org_id, 0), s.role,
 		s.valid_from, s.attested_on, s.valid_to, s.note, s.source
 		FROM seats s JOIN people p ON p.id = s.person_id WHERE s.body_id = $1 ORDER BY s.id`, bodyID)
 	if err != nil {
@@ -343,24 +351,301 @@ func (db *DB) CreateMeeting(ctx context.Context, m *samrad.Meeting) error {
 	})
 }
 
+const meetingColumns = `id, body_id, COALESCE(number, 0), year, starts_at, ends_at, place, address, online_url, status, source, minutes`
+
+// MeetingRow is a meeting with its minutes.
+type MeetingRow struct {
+	samrad.Meeting
+	Minutes string
+}
+
+func scanMeeting(s interface{ Scan(...any) error }) (MeetingRow, error) {
+	var m MeetingRow
+	var start, end timestamp
+	var status string
+	err := s.Scan(&m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source, &m.Minutes)
+	m.Start, m.End, m.Status = start.t, end.t, samrad.MeetingStatus(status)
+	return m, err
+}
+
 // Meetings lists the meetings of a body, newest first.
 func (db *DB) Meetings(ctx context.Context, bodyID int64) ([]samrad.Meeting, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, body_id, COALESCE(number, 0), year, starts_at, ends_at, place, address, online_url, status, source
-		FROM meetings WHERE body_id = $1 ORDER BY starts_at DESC`, bodyID)
+	rows, err := db.db.QueryContext(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE body_id = $1 ORDER BY starts_at DESC`, bodyID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []samrad.Meeting
 	for rows.Next() {
-		var m samrad.Meeting
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m.Meeting)
+	}
+	return out, rows.Err()
+}
+
+// Meeting returns a meeting with its minutes and its body.
+func (db *DB) Meeting(ctx context.Context, id int64) (MeetingRow, samrad.Body, error) {
+	m, err := scanMeeting(db.db.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE id = $1`, id))
+	if err != nil {
+		return m, samrad.Body{}, notFound(err, "no meeting %d", id)
+	}
+	b, err := scanBody(db.db.QueryRowContext(ctx, `SELECT `+bodyColumns+` FROM bodies WHERE id = $1`, m.BodyID))
+	return m, b, err
+}
+
+// meetingAlliance returns a meeting's status, start and alliance, locking
+// nothing (the caller's transaction keeps it consistent).
+func meetingInfo(ctx context.Context, tx *sql.Tx, id int64) (samrad.Meeting, samrad.Body, error) {
+	m, err := scanMeeting(tx.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE id = $1`, id))
+	if err != nil {
+		return samrad.Meeting{}, samrad.Body{}, notFound(err, "no meeting %d", id)
+	}
+	b, err := scanBody(tx.QueryRowContext(ctx, `SELECT `+bodyColumns+` FROM bodies WHERE id = $1`, m.BodyID))
+	return m.Meeting, b, err
+}
+
+// SetMeetingStatus moves a meeting one step forward (planned → notice sent
+// → held → minutes approved → published).
+func (db *DB) SetMeetingStatus(ctx context.Context, id int64, next samrad.MeetingStatus) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		m, b, err := meetingInfo(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !m.Status.CanMoveTo(next) {
+			return samrad.Errorf(samrad.ECONFLICT, "a meeting cannot go from %s to %s", m.Status, next)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE meetings SET status = $1 WHERE id = $2`, next, id); err != nil {
+			return err
+		}
+		if err := renew(ctx, tx, stampGovernance); err != nil {
+			return err
+		}
+		return audit(ctx, tx, b.AllianceID, "update", "meeting", id, map[string]string{"status": string(m.Status)}, map[string]string{"status": string(next)})
+	})
+}
+
+// SetMinutes records a meeting's minutes; they can change until published.
+func (db *DB) SetMinutes(ctx context.Context, id int64, minutes string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		m, b, err := meetingInfo(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if m.Status == samrad.MeetingPublished || m.Status == samrad.MeetingMinutesApproved {
+			return samrad.Errorf(samrad.ECONFLICT, "the minutes are approved and can no longer change")
+		}
+		var before string
+		if err := tx.QueryRowContext(ctx, `SELECT minutes FROM meetings WHERE id = $1`, id).Scan(&before); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE meetings SET minutes = $1 WHERE id = $2`, minutes, id); err != nil {
+			return err
+		}
+		if err := renew(ctx, tx, stampGovernance); err != nil {
+			return err
+		}
+		return audit(ctx, tx, b.AllianceID, "update", "minutes", id, before, minutes)
+	})
+}
+
+// AddAgendaItem puts a case of the same alliance on a meeting's agenda.
+func (db *DB) AddAgendaItem(ctx context.Context, meetingID, caseID int64, position int) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, b, err := meetingInfo(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		var allianceID int64
+		if err := tx.QueryRowContext(ctx, `SELECT alliance_id FROM cases WHERE id = $1`, caseID).Scan(&allianceID); err != nil {
+			return notFound(err, "no case %d", caseID)
+		}
+		if allianceID != b.AllianceID {
+			return samrad.FieldErrorf("case", "the case belongs to another alliance")
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1 AND (case_id = $2 OR position = $3)`,
+			meetingID, caseID, position).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return samrad.Errorf(samrad.ECONFLICT, "the case or the position %d is already on the agenda", position)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agenda_items (meeting_id, case_id, position) VALUES ($1, $2, $3)`, meetingID, caseID, position); err != nil {
+			return err
+		}
+		if err := renew(ctx, tx, stampGovernance); err != nil {
+			return err
+		}
+		return audit(ctx, tx, b.AllianceID, "create", "agenda_item", fmt.Sprint(meetingID, "/", caseID), nil, map[string]int{"position": position})
+	})
+}
+
+// Agenda lists a meeting's cases in order.
+func (db *DB) Agenda(ctx context.Context, meetingID int64) ([]samrad.AgendaItem, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT a.position, c.id, c.alliance_id, c.year, c.number, c.title, c.type, c.presentation,
+		c.proposed_decision, c.decision, c.withdrawn, c.source
+		FROM agenda_items a JOIN cases c ON c.id = a.case_id WHERE a.meeting_id = $1 ORDER BY a.position`, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []samrad.AgendaItem
+	for rows.Next() {
+		var it samrad.AgendaItem
+		var typ string
+		c := &it.Case
+		if err := rows.Scan(&it.Position, &c.ID, &c.AllianceID, &c.Year, &c.Number, &c.Title, &typ, &c.Presentation,
+			&c.ProposedDecision, &c.Decision, &c.Withdrawn, &c.Source); err != nil {
+			return nil, err
+		}
+		c.Type, it.MeetingID = samrad.CaseType(typ), meetingID
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// CaseStep is one meeting that treated a case.
+type CaseStep struct {
+	Meeting samrad.Meeting
+	Body    samrad.Body
+}
+
+// CasePath lists the meetings that treated a case, in date order (board → council).
+func (db *DB) CasePath(ctx context.Context, caseID int64) ([]CaseStep, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT m.id, m.body_id, COALESCE(m.number, 0), m.year, m.starts_at, m.ends_at, m.place, m.address,
+		m.online_url, m.status, m.source, m.minutes, b.id, b.alliance_id, b.slug, b.name_nb, b.name_en, b.kind,
+		COALESCE(b.parent_id, 0), b.mandate, b.composition_rule, b.term, b.voting, b.meets, b.source
+		FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
+		WHERE a.case_id = $1 ORDER BY m.starts_at`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CaseStep
+	for rows.Next() {
+		var st CaseStep
 		var start, end timestamp
-		var status string
-		if err := rows.Scan(&m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source); err != nil {
+		var status, minutes, kind, voting string
+		b := &st.Body
+		m := &st.Meeting
+		if err := rows.Scan(&m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source, &minutes,
+			&b.ID, &b.AllianceID, &b.Slug, &b.NameNB, &b.NameEN, &kind, &b.ParentID, &b.Mandate, &b.CompositionRule, &b.Term, &voting, &b.Meets, &b.Source); err != nil {
 			return nil, err
 		}
 		m.Start, m.End, m.Status = start.t, end.t, samrad.MeetingStatus(status)
-		out = append(out, m)
+		b.Kind, b.Voting = samrad.BodyKind(kind), samrad.VotingRule(voting)
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// RecordVote stores a member's vote on a case in a held meeting. The person
+// must hold a seat in the body for that member on the meeting day; the
+// weight follows the body's voting rule (population of 1 January of the
+// meeting year for weighted bodies).
+func (db *DB) RecordVote(ctx context.Context, v *samrad.Vote) error {
+	if v.Conflict {
+		v.Choice = ""
+	} else if !v.Choice.Valid() {
+		return samrad.FieldErrorf("choice", "a vote is yes, no or abstain")
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		m, b, err := meetingInfo(ctx, tx, v.MeetingID)
+		if err != nil {
+			return err
+		}
+		if b.Voting == samrad.VoteNone {
+			return samrad.Errorf(samrad.EINVALID, "%s does not vote", b.NameNB)
+		}
+		if m.Status != samrad.MeetingHeld {
+			return samrad.Errorf(samrad.ECONFLICT, "votes are recorded for a held meeting, not one that is %s", m.Status)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1 AND case_id = $2`, v.MeetingID, v.CaseID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return samrad.FieldErrorf("case", "the case is not on the meeting's agenda")
+		}
+		day := samrad.NewDate(m.Start.Year(), m.Start.Month(), m.Start.Day())
+		seats, err := loadSeatsTx(ctx, tx, b.ID)
+		if err != nil {
+			return err
+		}
+		seated := false
+		for _, s := range seats {
+			if s.Person.ID == v.Person.ID && s.Represents.ID == v.Member.ID && s.ActiveOn(day) &&
+				s.Role != samrad.RoleSecretary && s.Role != samrad.RoleObserver {
+				seated = true
+			}
+		}
+		if !seated {
+			return samrad.FieldErrorf("person", "person %d holds no voting seat for this member in %s on %s", v.Person.ID, b.NameNB, day)
+		}
+		v.Weight = 1
+		if b.Voting == samrad.VoteByPopulation {
+			reg, err := registryFrom(ctx, tx)
+			if err != nil {
+				return err
+			}
+			org, _ := reg.Org(v.Member.ID)
+			figs, err := figuresTx(ctx, tx, samrad.Jan1(m.Year))
+			if err != nil {
+				return err
+			}
+			p, err := reg.Population(org, samrad.Jan1(m.Year), figs)
+			if err != nil {
+				return samrad.Errorf(samrad.EINVALID, "weighted vote: %v", err)
+			}
+			v.Weight = p.Persons
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM votes WHERE meeting_id = $1 AND case_id = $2 AND org_id = $3`,
+			v.MeetingID, v.CaseID, v.Member.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return samrad.Errorf(samrad.ECONFLICT, "the member has already voted on this case")
+		}
+		id, err := insertID(ctx, tx, `INSERT INTO votes (meeting_id, case_id, org_id, person_id, choice, conflict, weight, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, v.MeetingID, v.CaseID, v.Member.ID, v.Person.ID, v.Choice, v.Conflict, v.Weight, v.Note)
+		if err != nil {
+			return err
+		}
+		v.ID = id
+		if err := renew(ctx, tx, stampGovernance); err != nil {
+			return err
+		}
+		return audit(ctx, tx, b.AllianceID, "create", "vote", id, nil, v)
+	})
+}
+
+// Votes lists the votes on a case in a meeting.
+func (db *DB) Votes(ctx context.Context, meetingID, caseID int64) ([]samrad.Vote, error) {
+	reg, err := db.Registry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT v.id, v.org_id, p.id, p.name, v.choice, v.conflict, v.weight, v.note
+		FROM votes v JOIN people p ON p.id = v.person_id WHERE v.meeting_id = $1 AND v.case_id = $2 ORDER BY v.id`, meetingID, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []samrad.Vote
+	for rows.Next() {
+		v := samrad.Vote{MeetingID: meetingID, CaseID: caseID}
+		var org int64
+		var choice string
+		if err := rows.Scan(&v.ID, &org, &v.Person.ID, &v.Person.Name, &choice, &v.Conflict, &v.Weight, &v.Note); err != nil {
+			return nil, err
+		}
+		v.Member, _ = reg.Org(org)
+		v.Choice = samrad.Choice(choice)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

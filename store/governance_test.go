@@ -127,3 +127,122 @@ func TestCaseNumberScheme(t *testing.T) {
 		}
 	}
 }
+
+func TestMeetingAgendaVotesAndCasePath(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := newAlliance(t, db, "or")
+		if _, err := db.ImportMemberships(ctx, a.ID, "m.csv", []store.ImportRow{row(1, "0301", "2010-01-01", ""), row(2, "0219", "2010-01-01", "")}, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ImportPopulation(ctx, "p.csv", "SSB", []store.PopulationRow{{Code: "0301", Year: 2019, Persons: 681071}, {Code: "0219", Year: 2019, Persons: 126621}}); err != nil {
+			t.Fatal(err)
+		}
+		reg, _ := db.Registry(ctx)
+		oslo, _ := reg.AtDate("0301", d("2019-03-01"))
+		baerum, _ := reg.AtDate("0219", d("2019-03-01"))
+		board := samrad.Body{AllianceID: a.ID, Slug: "styret", NameNB: "Styret", Kind: samrad.BodyBoard, Voting: samrad.VoteOnePerMember}
+		council := samrad.Body{AllianceID: a.ID, Slug: "radet", NameNB: "Rådet", Kind: samrad.BodyCouncil, Voting: samrad.VoteByPopulation}
+		for _, b := range []*samrad.Body{&board, &council} {
+			if err := db.CreateBody(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p1, p2, outsider := samrad.Person{Name: "Ordfører Oslo"}, samrad.Person{Name: "Ordfører Bærum"}, samrad.Person{Name: "Tilskuer"}
+		for _, p := range []*samrad.Person{&p1, &p2, &outsider} {
+			if err := db.CreatePerson(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, b := range []samrad.Body{board, council} {
+			for _, s := range []samrad.Seat{{BodyID: b.ID, Person: p1, Represents: oslo, Role: samrad.RoleMember, From: d("2019-01-01")},
+				{BodyID: b.ID, Person: p2, Represents: baerum, Role: samrad.RoleMember, From: d("2019-01-01")}} {
+				if err := db.AddSeat(ctx, &s); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		fee := samrad.Case{AllianceID: a.ID, Year: 2019, Title: "Kontingent 2020", Type: samrad.CaseDecision}
+		if err := db.CreateCase(ctx, &fee); err != nil {
+			t.Fatal(err)
+		}
+		bm := samrad.Meeting{BodyID: board.ID, Number: 1, Year: 2019, Start: time.Date(2019, 3, 5, 9, 0, 0, 0, time.UTC)}
+		cm := samrad.Meeting{BodyID: council.ID, Number: 1, Year: 2019, Start: time.Date(2019, 5, 28, 9, 0, 0, 0, time.UTC)}
+		for _, m := range []*samrad.Meeting{&cm, &bm} {
+			if err := db.CreateMeeting(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.AddAgendaItem(ctx, m.ID, fee.ID, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.AddAgendaItem(ctx, bm.ID, fee.ID, 2); samrad.ErrorCode(err) != samrad.ECONFLICT {
+			t.Errorf("the same case twice on an agenda: %v", err)
+		}
+		path, err := db.CasePath(ctx, fee.ID)
+		if err != nil || len(path) != 2 || path[0].Body.Slug != "styret" || path[1].Body.Slug != "radet" {
+			t.Fatalf("case path = %+v, %v; want board then council", path, err)
+		}
+		// Votes only in a held meeting, from seat holders.
+		vote := func(m samrad.Meeting, p samrad.Person, org samrad.Organisation, c samrad.Choice) error {
+			return db.RecordVote(ctx, &samrad.Vote{MeetingID: m.ID, CaseID: fee.ID, Member: org, Person: p, Choice: c})
+		}
+		if err := vote(bm, p1, oslo, samrad.VoteYes); samrad.ErrorCode(err) != samrad.ECONFLICT {
+			t.Errorf("vote before the meeting is held: %v, want ECONFLICT", err)
+		}
+		if err := db.SetMeetingStatus(ctx, bm.ID, samrad.MeetingHeld); samrad.ErrorCode(err) != samrad.ECONFLICT {
+			t.Errorf("skipping a status: %v, want ECONFLICT", err)
+		}
+		for _, m := range []samrad.Meeting{bm, cm} {
+			for _, st := range []samrad.MeetingStatus{samrad.MeetingNoticeSent, samrad.MeetingHeld} {
+				if err := db.SetMeetingStatus(ctx, m.ID, st); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := vote(bm, outsider, oslo, samrad.VoteYes); samrad.ErrorCode(err) != samrad.EINVALID {
+			t.Errorf("vote by someone without a seat: %v, want EINVALID", err)
+		}
+		if err := vote(bm, p2, oslo, samrad.VoteYes); samrad.ErrorCode(err) != samrad.EINVALID {
+			t.Errorf("vote for another member: %v, want EINVALID", err)
+		}
+		if err := vote(bm, p1, oslo, samrad.VoteYes); err != nil {
+			t.Fatal(err)
+		}
+		if err := vote(bm, p1, oslo, samrad.VoteNo); samrad.ErrorCode(err) != samrad.ECONFLICT {
+			t.Errorf("voting twice: %v", err)
+		}
+		if err := db.RecordVote(ctx, &samrad.Vote{MeetingID: bm.ID, CaseID: fee.ID, Member: baerum, Person: p2, Conflict: true}); err != nil {
+			t.Fatal(err)
+		}
+		votes, _ := db.Votes(ctx, bm.ID, fee.ID)
+		if r := samrad.Tally(votes); !r.Adopted || r.Yes != 1 || len(r.Conflicts) != 1 {
+			t.Errorf("board result: %+v", r)
+		}
+		// The council weighs votes by population on 1 January of the meeting year.
+		if err := vote(cm, p1, oslo, samrad.VoteNo); err != nil {
+			t.Fatal(err)
+		}
+		if err := vote(cm, p2, baerum, samrad.VoteYes); err != nil {
+			t.Fatal(err)
+		}
+		votes, _ = db.Votes(ctx, cm.ID, fee.ID)
+		if r := samrad.Tally(votes); r.Adopted || r.No != 681071 || r.Yes != 126621 {
+			t.Errorf("council result: %+v", r)
+		}
+		// Minutes change until approved.
+		if err := db.SetMinutes(ctx, bm.ID, "Vedtak: kontingenten videreføres."); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetMeetingStatus(ctx, bm.ID, samrad.MeetingMinutesApproved); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetMinutes(ctx, bm.ID, "endret"); samrad.ErrorCode(err) != samrad.ECONFLICT {
+			t.Errorf("changing approved minutes: %v", err)
+		}
+		m, b, err := db.Meeting(ctx, bm.ID)
+		if err != nil || m.Minutes != "Vedtak: kontingenten videreføres." || b.Slug != "styret" || m.MinutesPublic() {
+			t.Errorf("meeting = %+v, body %s, %v", m, b.Slug, err)
+		}
+	})
+}

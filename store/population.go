@@ -153,7 +153,16 @@ func (db *DB) figuresAt(ctx context.Context, st stamps, d samrad.Date) (samrad.F
 	if f, ok := getCached(db, &db.cache.figures, d, st[stampPopulation]); ok {
 		return f, nil
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT code, persons FROM population WHERE ref_date = $1`, d)
+	f, err := figuresTx(ctx, db.db, d)
+	if err != nil {
+		return nil, err
+	}
+	putCached(db, &db.cache.figures, d, st[stampPopulation], f)
+	return f, nil
+}
+
+func figuresTx(ctx context.Context, q queryer, d samrad.Date) (samrad.Figures, error) {
+	rows, err := q.QueryContext(ctx, `SELECT code, persons FROM population WHERE ref_date = $1`, d)
 	if err != nil {
 		return nil, err
 	}
@@ -167,11 +176,7 @@ func (db *DB) figuresAt(ctx context.Context, st stamps, d samrad.Date) (samrad.F
 		}
 		f[code] = n
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	putCached(db, &db.cache.figures, d, st[stampPopulation], f)
-	return f, nil
+	return f, rows.Err()
 }
 
 // PopulationSource describes where the figures of a date came from.
