@@ -218,8 +218,25 @@ type Meeting struct {
 	Place      string // venue
 	Address    string
 	OnlineURL  string
+	DateOnly   bool // the source gives the day(s), not the time: Start and End are dates
 	Status     MeetingStatus
 	Source     string
+}
+
+// When formats the meeting's time, or only its days when DateOnly.
+func (m Meeting) When() string {
+	if m.DateOnly {
+		s := m.Start.Format(time.DateOnly)
+		if !m.End.IsZero() && m.End.Format(time.DateOnly) != s {
+			s += "–" + m.End.Format(time.DateOnly)
+		}
+		return s
+	}
+	s := m.Start.Format("2006-01-02 15:04")
+	if !m.End.IsZero() {
+		s += "–" + m.End.Format("15:04")
+	}
+	return s
 }
 
 // Label is "3/2024", or the date when the meeting has no number.

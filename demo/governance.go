@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/store"
@@ -86,6 +87,13 @@ func loadGovernance(ctx context.Context, db *store.DB) error {
 				return err
 			}
 		}
+		for _, ms := range g.meetings {
+			m := ms.Meeting
+			m.BodyID = ids[ms.body]
+			if err := db.CreateMeeting(ctx, &m); err != nil {
+				return fmt.Errorf("demo meeting of %s: %w", ms.body, err)
+			}
+		}
 		for _, c := range g.cases {
 			c.AllianceID = a.ID
 			if err := db.CreateCase(ctx, &c); err != nil {
@@ -103,6 +111,20 @@ type governanceSpec struct {
 	bodies    []bodySpec
 	rotations []samrad.Rotation
 	cases     []samrad.Case
+	meetings  []meetingSpec
+}
+
+type meetingSpec struct {
+	body string
+	samrad.Meeting
+}
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }
 
 func governance() []governanceSpec {
@@ -130,6 +152,8 @@ func governance() []governanceSpec {
 				{Body: samrad.Body{Slug: "kontaktgruppen", NameNB: "Kontaktgruppen", NameEN: "The contact group", Kind: samrad.BodyContactGroup,
 					Mandate: "Samlinger hos medlemmene med fagseminar og innspill til handlingsplanen."}},
 			},
+			meetings: []meetingSpec{{body: "kontaktgruppen", Meeting: samrad.Meeting{Year: 2020, Start: day("2020-01-23"), End: day("2020-01-24"), DateOnly: true,
+				Place: "Kunnskapssenteret i Sandvika (vertskap: Bærum kommune)", Status: samrad.MeetingHeld, Source: SourceORE001}}},
 		},
 		{
 			alliance: "osloregionen", source: SourceOsloregionen, attested: d("2017-01-01"),
@@ -160,6 +184,8 @@ func governance() []governanceSpec {
 						{"Lars Salvesen", "", "", samrad.RoleMember},
 					}},
 			},
+			meetings: []meetingSpec{{body: "styret", Meeting: samrad.Meeting{Year: 2016, Start: day("2016-12-06"), DateOnly: true,
+				Status: samrad.MeetingHeld, Source: SourceOsloregionen + " (handlingsprogrammet godkjent i styremøtet)"}}},
 			cases: []samrad.Case{{Year: 2016, Number: 47, Title: "Politisk ad hoc-gruppe for interessepolitisk arbeid", Type: samrad.CaseDecision,
 				Presentation: "Styret nedsatte en politisk ad hoc-gruppe for interessepolitisk arbeid, med oppgave å definere Osloregionens interessepolitiske rolle, utvikle strategier for gjennomslag i prioriterte saker og avklare rammer for et tettere interessepolitisk samarbeid med Østlandssamarbeidet.",
 				Source:       SourceOsloregionen + ", tiltak 4.1"}},

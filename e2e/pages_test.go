@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -33,7 +34,15 @@ func TestPagesAccessible(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
+	ore, _ := db.AllianceBySlug(ctx, "ore")
+	cg, _ := db.BodyBySlug(ctx, ore.ID, "kontaktgruppen")
+	meetings, _ := db.Meetings(ctx, cg.ID)
+	if len(meetings) == 0 {
+		t.Fatal("the demo has no meeting of the contact group")
+	}
 	for _, path := range []string{
+		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID),
+		"/allianser/ore/organer/kontaktgruppen",
 		"/allianser/ore/medlemmer?dato=2021-01-01",
 		"/en/alliances/ore/members?date=2024-06-01&pending=1",
 		"/",

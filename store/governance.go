@@ -337,9 +337,9 @@ func (db *DB) CreateMeeting(ctx context.Context, m *samrad.Meeting) error {
 			}
 			number = m.Number
 		}
-		id, err := insertID(ctx, tx, `INSERT INTO meetings (body_id, number, year, starts_at, ends_at, place, address, online_url, status, source)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			m.BodyID, number, m.Year, timeArg(m.Start), timeArg(m.End), m.Place, m.Address, m.OnlineURL, m.Status, m.Source)
+		id, err := insertID(ctx, tx, `INSERT INTO meetings (body_id, number, year, starts_at, ends_at, place, address, online_url, status, source, date_only)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			m.BodyID, number, m.Year, timeArg(m.Start), timeArg(m.End), m.Place, m.Address, m.OnlineURL, m.Status, m.Source, m.DateOnly)
 		if err != nil {
 			return err
 		}
@@ -351,7 +351,7 @@ func (db *DB) CreateMeeting(ctx context.Context, m *samrad.Meeting) error {
 	})
 }
 
-const meetingColumns = `id, body_id, COALESCE(number, 0), year, starts_at, ends_at, place, address, online_url, status, source, minutes`
+const meetingColumns = `id, body_id, COALESCE(number, 0), year, starts_at, ends_at, place, address, online_url, status, source, minutes, date_only`
 
 // MeetingRow is a meeting with its minutes.
 type MeetingRow struct {
@@ -363,7 +363,7 @@ func scanMeeting(s interface{ Scan(...any) error }) (MeetingRow, error) {
 	var m MeetingRow
 	var start, end timestamp
 	var status string
-	err := s.Scan(&m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source, &m.Minutes)
+	err := s.Scan(&m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source, &m.Minutes, &m.DateOnly)
 	m.Start, m.End, m.Status = start.t, end.t, samrad.MeetingStatus(status)
 	return m, err
 }
@@ -517,7 +517,7 @@ type CaseStep struct {
 // CasePath lists the meetings that treated a case, in date order (board → council).
 func (db *DB) CasePath(ctx context.Context, caseID int64) ([]CaseStep, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT m.id, m.body_id, COALESCE(m.number, 0), m.year, m.starts_at, m.ends_at, m.place, m.address,
-		m.online_url, m.status, m.source, m.minutes, b.id, b.alliance_id, b.slug, b.name_nb, b.name_en, b.kind,
+		m.online_url, m.status, m.source, m.minutes, m.date_only, b.id, b.alliance_id, b.slug, b.name_nb, b.name_en, b.kind,
 		COALESCE(b.parent_id, 0), b.mandate, b.composition_rule, b.term, b.voting, b.meets, b.source
 		FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
 		WHERE a.case_id = $1 ORDER BY m.starts_at`, caseID)
@@ -532,7 +532,7 @@ func (db *DB) CasePath(ctx context.Context, caseID int64) ([]CaseStep, error) {
 		var status, minutes, kind, voting string
 		b := &st.Body
 		m := &st.Meeting
-		if err := rows.Scan(&m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source, &minutes,
+		if err := rows.Scan(&m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source, &minutes, &m.DateOnly,
 			&b.ID, &b.AllianceID, &b.Slug, &b.NameNB, &b.NameEN, &kind, &b.ParentID, &b.Mandate, &b.CompositionRule, &b.Term, &voting, &b.Meets, &b.Source); err != nil {
 			return nil, err
 		}

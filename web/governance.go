@@ -1,10 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/ical"
 )
 
 type bodyView struct {
@@ -44,9 +48,11 @@ func (s *Server) handleBody(w http.ResponseWriter, r *http.Request, v *view) err
 	if data.Seats, err = s.db.Seats(ctx, b.ID); err != nil {
 		return err
 	}
-	if data.Meetings, err = s.db.Meetings(ctx, b.ID); err != nil {
+	meetings, err := s.db.Meetings(ctx, b.ID)
+	if err != nil {
 		return err
 	}
+	data.Meetings = visibleMeetings(meetings, v.User, a.ID)
 	v.Title, v.Nav, v.Data = b.Name(v.Lang)+" – "+a.Name(v.Lang), "home", data
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), b.Name(v.Lang), "")
 	s.render(w, http.StatusOK, "body", v)
@@ -98,4 +104,119 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request, v *view) err
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "cases_title"), Path(v.Lang, "cases", a.Slug), label, "")
 	s.render(w, http.StatusOK, "case", v)
 	return nil
+}
+
+// visibleMeetings keeps the meetings a visitor may see: those whose notice
+// has gone out, and all of them for the alliance's own people.
+func visibleMeetings(ms []samrad.Meeting, u *samrad.User, allianceID int64) []samrad.Meeting {
+	if u.Can(allianceID, samrad.RoleReader) {
+		return ms
+	}
+	var out []samrad.Meeting
+	for _, m := range ms {
+		if m.Public() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+type agendaView struct {
+	samrad.AgendaItem
+	Label  string
+	Votes  []samrad.Vote
+	Result *samrad.VoteResult
+}
+
+func (s *Server) handleMeeting(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+	}
+	m, b, err := s.db.Meeting(ctx, id)
+	if err != nil {
+		return err
+	}
+	if b.AllianceID != a.ID || len(visibleMeetings([]samrad.Meeting{m.Meeting}, v.User, a.ID)) == 0 {
+		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+	}
+	items, err := s.db.Agenda(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	agenda := make([]agendaView, len(items))
+	for i, it := range items {
+		agenda[i] = agendaView{AgendaItem: it, Label: samrad.CaseNumber(a.CaseScheme, it.Case.Number, it.Case.Year)}
+		if agenda[i].Votes, err = s.db.Votes(ctx, m.ID, it.Case.ID); err != nil {
+			return err
+		}
+		if len(agenda[i].Votes) > 0 {
+			res := samrad.Tally(agenda[i].Votes)
+			agenda[i].Result = &res
+		}
+	}
+	minutes := ""
+	if m.MinutesPublic() || v.User.Can(a.ID, samrad.RoleReader) {
+		minutes = m.Minutes
+	}
+	title := s.cat.T(v.Lang, "meeting_title", b.Name(v.Lang), m.Label())
+	v.Title, v.Nav = title, "home"
+	v.Data = struct {
+		Alliance samrad.Alliance
+		Body     samrad.Body
+		Meeting  samrad.Meeting
+		Agenda   []agendaView
+		Minutes  string
+	}{a, b, m.Meeting, agenda, minutes}
+	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), b.Name(v.Lang), Path(v.Lang, "body", a.Slug, b.Slug), m.Label(), "")
+	s.render(w, http.StatusOK, "meeting", v)
+	return nil
+}
+
+// handleBodyICS serves the body's public meetings as an iCalendar feed.
+func (s *Server) handleBodyICS(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	b, err := s.db.BodyBySlug(ctx, a.ID, r.PathValue("body"))
+	if err != nil {
+		return err
+	}
+	ms, err := s.db.Meetings(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	cal := ical.Calendar{Name: b.Name(v.Lang) + " – " + a.Name(v.Lang)}
+	base := "https://" + r.Host
+	for _, m := range visibleMeetings(ms, nil, a.ID) {
+		e := ical.Event{UID: fmt.Sprintf("meeting-%d@%s", m.ID, r.Host), Start: m.Start, End: m.End,
+			Summary:  s.cat.T(v.Lang, "meeting_title", b.Name(v.Lang), m.Label()),
+			Location: strings.Trim(strings.Join([]string{m.Place, m.Address}, ", "), ", "),
+			URL:      base + Path(v.Lang, "meeting", a.Slug, fmt.Sprint(m.ID)), Stamp: m.Start, Status: "CONFIRMED"}
+		switch {
+		case m.DateOnly:
+			e.AllDay, e.End = true, m.End.AddDate(0, 0, 1) // DTEND of a date is exclusive
+			if m.End.IsZero() {
+				e.End = m.Start.AddDate(0, 0, 1)
+			}
+		case e.End.IsZero():
+			e.End = e.Start.Add(2 * time.Hour)
+		}
+		cal.Events = append(cal.Events, e)
+	}
+	body, err := cal.Bytes()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-%s.ics"`, a.Slug, b.Slug))
+	_, err = w.Write(body)
+	return err
 }

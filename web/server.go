@@ -91,6 +91,8 @@ var routeTable = map[string][2]string{
 	"orgs":        {"/organisasjoner", "/en/organisations"},
 	"org":         {"/organisasjoner/{code}", "/en/organisations/{code}"},
 	"body":        {"/allianser/{slug}/organer/{body}", "/en/alliances/{slug}/bodies/{body}"},
+	"body_ics":    {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
+	"meeting":     {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
 	"cases":       {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
 	"case":        {"/allianser/{slug}/saker/{year}/{number}", "/en/alliances/{slug}/cases/{year}/{number}"},
 	"login":       {"/logg-inn", "/en/login"},
@@ -141,6 +143,8 @@ func (s *Server) routes() {
 	handle("orgs", s.handleOrgs)
 	handle("org", s.handleOrg)
 	handle("body", s.handleBody)
+	handle("body_ics", s.handleBodyICS)
+	handle("meeting", s.handleMeeting)
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)

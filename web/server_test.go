@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/demo"
+	"github.com/samrad/samrad/ical"
 	"github.com/samrad/samrad/internal/testdb"
 	"github.com/samrad/samrad/store"
 	"github.com/samrad/samrad/web"
@@ -75,6 +77,9 @@ func TestPages(t *testing.T) {
 		{name: "ad hoc group en", path: "/en/alliances/osloregionen/bodies/politisk-ad-hoc-gruppe", status: 200,
 			contains: []string{"Raymond Johansen", "Lars Salvesen", "Ad hoc group", "47/16"}},
 		{name: "unknown body", path: "/allianser/ore/organer/nope", status: 404},
+		{name: "contact group", path: "/allianser/ore/organer/kontaktgruppen", status: 200, contains: []string{"2020-01-23–2020-01-24", "Avholdt", "moter.ics"}},
+		{name: "body ics", path: "/allianser/ore/organer/kontaktgruppen/moter.ics", status: 200, ctype: "text/calendar",
+			contains: []string{"BEGIN:VCALENDAR\r\n", "DTSTART;VALUE=DATE:20200123\r\n", "DTEND;VALUE=DATE:20200125\r\n", "Kontaktgruppen\\, møte 2020-01-23"}},
 		{name: "cases", path: "/allianser/vestregionen/saker", status: 200, contains: []string{"24/2017", "Videreføring av Vestregionsamarbeidet etter 2018?"}},
 		{name: "case", path: "/allianser/vestregionen/saker/2017/24", status: 200, contains: []string{"Sak 24/2017: Videreføring", "Drøftingssak"}},
 		{name: "case en switch", path: "/allianser/vestregionen/saker/2017/24", status: 200, contains: []string{`href="/en/alliances/vestregionen/cases/2017/24"`}},
@@ -152,4 +157,36 @@ func TestCachedPagesFollowTheData(t *testing.T) {
 			t.Errorf("after a change: %d, new ETag %v, shows the new member %v", after.Code, after.Header().Get("ETag") != etag, strings.Contains(after.Body.String(), "Lillehammer"))
 		}
 	})
+}
+
+func TestMeetingPageAndCalendarFeed(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	h := demoServer(t, db)
+	ctx := context.Background()
+	ore, _ := db.AllianceBySlug(ctx, "ore")
+	cg, _ := db.BodyBySlug(ctx, ore.ID, "kontaktgruppen")
+	ms, _ := db.Meetings(ctx, cg.ID)
+	if len(ms) != 1 {
+		t.Fatalf("%d meetings", len(ms))
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/allianser/ore/moter/"+strconv.FormatInt(ms[0].ID, 10), nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Kunnskapssenteret i Sandvika") || !strings.Contains(rec.Body.String(), "Sakslisten er ikke klar") {
+		t.Errorf("meeting page: %d", rec.Code)
+	}
+	// A meeting of another alliance's URL is not found.
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/allianser/vestregionen/moter/"+strconv.FormatInt(ms[0].ID, 10), nil))
+	if rec.Code != 404 {
+		t.Errorf("meeting under the wrong alliance: %d", rec.Code)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/en/alliances/ore/bodies/kontaktgruppen/meetings.ics", nil))
+	cal, err := ical.Parse(rec.Body)
+	if err != nil {
+		t.Fatalf("the feed is not valid iCalendar: %v", err)
+	}
+	if len(cal.Events) != 1 || !cal.Events[0].AllDay || cal.Events[0].Summary != "The contact group, meeting 2020-01-23" {
+		t.Errorf("feed events = %+v", cal.Events)
+	}
 }

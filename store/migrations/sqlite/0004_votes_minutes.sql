@@ -1,6 +1,8 @@
 -- Minutes of meetings, and votes per member on a case in a meeting.
 
 ALTER TABLE meetings ADD COLUMN minutes TEXT NOT NULL DEFAULT '';
+-- date_only: the source gives the day(s) but not the time.
+ALTER TABLE meetings ADD COLUMN date_only INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE votes (
     id          INTEGER PRIMARY KEY,
