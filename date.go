@@ -39,8 +39,8 @@ func MustDate(s string) Date {
 // Jan1 returns 1 January of year.
 func Jan1(year int) Date { return NewDate(year, time.January, 1) }
 
-// oslo is Norway's time zone, loaded once (UTC if the system has no zone data).
-var oslo = sync.OnceValue(func() *time.Location {
+// Oslo returns Norway's time zone, loaded once (UTC if the system has no zone data).
+var Oslo = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Oslo")
 	if err != nil {
 		return time.UTC
@@ -50,7 +50,7 @@ var oslo = sync.OnceValue(func() *time.Location {
 
 // Today returns the current date in Norway.
 func Today() Date {
-	n := time.Now().In(oslo())
+	n := time.Now().In(Oslo())
 	return NewDate(n.Year(), n.Month(), n.Day())
 }
 

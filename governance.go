@@ -232,9 +232,9 @@ func (m Meeting) When() string {
 		}
 		return s
 	}
-	s := m.Start.Format("2006-01-02 15:04")
+	s := m.Start.In(Oslo()).Format("2006-01-02 15:04")
 	if !m.End.IsZero() {
-		s += "–" + m.End.Format("15:04")
+		s += "–" + m.End.In(Oslo()).Format("15:04")
 	}
 	return s
 }

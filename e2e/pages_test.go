@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/auth"
 	"github.com/samrad/samrad/demo"
 	"github.com/samrad/samrad/internal/testdb"
 	"github.com/samrad/samrad/web"
@@ -67,6 +70,50 @@ func TestPagesAccessible(t *testing.T) {
 		}
 		if len(v) > 0 {
 			t.Errorf("%s: %d accessibility violations:\n%s", path, len(v), FormatViolations(v))
+		}
+	}
+}
+
+// TestEditingPagesAccessible checks the secretariat's forms: the test
+// server adds a live session cookie to every request the browser makes.
+func TestEditingPagesAccessible(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	db := testdb.Open(t, "sqlite")
+	if err := demo.Load(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	ore, _ := db.AllianceBySlug(ctx, "ore")
+	u, err := db.CreateUser(ctx, "s@example.no", "S", "et langt passord her", ore.ID, samrad.RoleSecretariat, auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := db.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.AddCookie(&http.Cookie{Name: "samrad_session", Value: token})
+		h.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	b, err := Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, path := range []string{"/allianser/ore/organer/styret", "/en/alliances/ore/members?date=2024-06-01&pending=1"} {
+		v, err := b.Axe(ctx, ts.URL+path)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(v) > 0 {
+			t.Errorf("%s (logged in): %d violations:\n%s", path, len(v), FormatViolations(v))
 		}
 	}
 }

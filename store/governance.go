@@ -749,3 +749,21 @@ func (db *DB) WithdrawCase(ctx context.Context, id int64) error {
 		return audit(ctx, tx, allianceID, "update", "case", id, map[string]bool{"withdrawn": false}, map[string]bool{"withdrawn": true})
 	})
 }
+
+// People lists every person by name.
+func (db *DB) People(ctx context.Context) ([]samrad.Person, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, name, title FROM people ORDER BY name, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []samrad.Person
+	for rows.Next() {
+		var p samrad.Person
+		if err := rows.Scan(&p.ID, &p.Name, &p.Title); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

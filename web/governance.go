@@ -17,12 +17,26 @@ type bodyView struct {
 }
 
 func (s *Server) handleBody(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.bodyPage(w, r, v, http.StatusOK, nil)
+}
+
+type bodyData struct {
+	Alliance samrad.Alliance
+	Body     bodyView
+	Children []samrad.Body
+	Seats    []samrad.Seat
+	Meetings []samrad.Meeting
+	CanEdit  bool
+	Forms    forms
+	People   []samrad.Person
+	Members  []samrad.Membership
+	Roles    []samrad.SeatRole
+}
+
+// bodyPage renders a body's page; forms carries a rejected form back.
+func (s *Server) bodyPage(w http.ResponseWriter, r *http.Request, v *view, status int, fs forms) error {
 	ctx := r.Context()
-	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	b, err := s.db.BodyBySlug(ctx, a.ID, r.PathValue("body"))
+	a, b, err := s.allianceBody(r)
 	if err != nil {
 		return err
 	}
@@ -30,13 +44,7 @@ func (s *Server) handleBody(w http.ResponseWriter, r *http.Request, v *view) err
 	if err != nil {
 		return err
 	}
-	data := struct {
-		Alliance samrad.Alliance
-		Body     bodyView
-		Children []samrad.Body
-		Seats    []samrad.Seat
-		Meetings []samrad.Meeting
-	}{Alliance: a, Body: bodyView{Body: b}}
+	data := bodyData{Alliance: a, Body: bodyView{Body: b}, CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), Forms: fs}
 	for i, x := range bodies {
 		if x.ID == b.ParentID {
 			data.Body.Parent = &bodies[i]
@@ -53,10 +61,148 @@ func (s *Server) handleBody(w http.ResponseWriter, r *http.Request, v *view) err
 		return err
 	}
 	data.Meetings = visibleMeetings(meetings, v.User, a.ID)
+	if data.CanEdit {
+		if data.People, err = s.db.People(ctx); err != nil {
+			return err
+		}
+		if data.Members, err = s.db.MembersOn(ctx, a.ID, samrad.Today(), false); err != nil {
+			return err
+		}
+		data.Roles = samrad.SeatRoles
+	}
 	v.Title, v.Nav, v.Data = b.Name(v.Lang)+" – "+a.Name(v.Lang), "home", data
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), b.Name(v.Lang), "")
-	s.render(w, http.StatusOK, "body", v)
+	s.render(w, status, "body", v)
 	return nil
+}
+
+func (s *Server) allianceBody(r *http.Request) (samrad.Alliance, samrad.Body, error) {
+	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return a, samrad.Body{}, err
+	}
+	b, err := s.db.BodyBySlug(r.Context(), a.ID, r.PathValue("body"))
+	return a, b, err
+}
+
+// handleAddSeat gives a person (existing, or new by name) a seat in the body.
+func (s *Server) handleAddSeat(w http.ResponseWriter, r *http.Request, v *view) error {
+	a, b, err := s.allianceBody(r)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	if err := s.require(r, v, a, samrad.RoleSecretariat); err != nil {
+		return err
+	}
+	f := newForm("seat", r)
+	ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
+	seat := samrad.Seat{BodyID: b.ID, Role: samrad.SeatRole(f.Get("role")), Source: f.Get("source")}
+	if id, err := strconv.ParseInt(f.Get("person"), 10, 64); err == nil && id > 0 {
+		seat.Person.ID = id
+	} else if f.Get("new_person") == "" {
+		f.Errors["person"] = s.cat.T(v.Lang, "choose_or_name_person")
+	}
+	if x := f.Get("represents"); x != "" {
+		id, err := strconv.ParseInt(x, 10, 64)
+		reg, rerr := s.db.Registry(ctx)
+		if rerr != nil {
+			return rerr
+		}
+		org, ok := reg.Org(id)
+		if err != nil || !ok {
+			f.Errors["represents"] = s.cat.T(v.Lang, "unknown_member")
+		}
+		seat.Represents = org
+	}
+	for _, d := range []struct {
+		field string
+		dst   *samrad.Date
+	}{{"from", &seat.From}, {"to", &seat.To}} {
+		if x := f.Get(d.field); x != "" {
+			if *d.dst, err = samrad.ParseDate(x); err != nil {
+				f.Errors[d.field] = s.cat.T(v.Lang, "bad_date", x)
+			}
+		}
+	}
+	if len(f.Errors) == 0 && seat.Person.ID == 0 {
+		p := samrad.Person{Name: f.Get("new_person"), Title: f.Get("new_title")}
+		if err := s.db.CreatePerson(ctx, &p); err != nil {
+			f.fail(err, "new_person")
+		}
+		seat.Person = p
+	}
+	if len(f.Errors) == 0 {
+		if err := s.db.AddSeat(ctx, &seat); err != nil {
+			f.fail(err, "role")
+			return s.bodyPage(w, r, v, f.status(err), forms{"seat": f})
+		}
+		http.Redirect(w, r, Path(v.Lang, "body", a.Slug, b.Slug), http.StatusSeeOther)
+		return nil
+	}
+	return s.bodyPage(w, r, v, http.StatusBadRequest, forms{"seat": f})
+}
+
+// handleCreateMeeting calls a meeting of the body.
+func (s *Server) handleCreateMeeting(w http.ResponseWriter, r *http.Request, v *view) error {
+	a, b, err := s.allianceBody(r)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	if err := s.require(r, v, a, samrad.RoleSecretariat); err != nil {
+		return err
+	}
+	f := newForm("meeting", r)
+	m := samrad.Meeting{BodyID: b.ID, Place: f.Get("place"), Address: f.Get("address"), OnlineURL: f.Get("online_url")}
+	if x := f.Get("number"); x != "" {
+		if m.Number, err = strconv.Atoi(x); err != nil || m.Number <= 0 {
+			f.Errors["number"] = s.cat.T(v.Lang, "bad_number", x)
+		}
+	}
+	day, err := samrad.ParseDate(f.Get("date"))
+	if err != nil {
+		f.Errors["date"] = s.cat.T(v.Lang, "bad_date", f.Get("date"))
+	}
+	clock := func(field string) (time.Time, bool) {
+		x := f.Get(field)
+		if x == "" || err != nil {
+			return time.Time{}, false
+		}
+		t, perr := time.ParseInLocation("2006-01-02 15:04", day.String()+" "+x, samrad.Oslo())
+		if perr != nil {
+			f.Errors[field] = s.cat.T(v.Lang, "bad_time", x)
+			return time.Time{}, false
+		}
+		return t, true
+	}
+	if err == nil {
+		start, ok := clock("start")
+		if ok {
+			m.Start = start
+			m.End, _ = clock("end")
+		} else if f.Error("start") == "" {
+			m.Start, m.DateOnly = day.Time(), true
+		}
+		m.Year = day.Year()
+	}
+	if m.OnlineURL != "" && !strings.HasPrefix(m.OnlineURL, "https://") {
+		f.Errors["online_url"] = s.cat.T(v.Lang, "bad_url")
+	}
+	if len(f.Errors) == 0 {
+		ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
+		if err := s.db.CreateMeeting(ctx, &m); err != nil {
+			f.fail(err, "number")
+			return s.bodyPage(w, r, v, f.status(err), forms{"meeting": f})
+		}
+		http.Redirect(w, r, Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10)), http.StatusSeeOther)
+		return nil
+	}
+	return s.bodyPage(w, r, v, http.StatusBadRequest, forms{"meeting": f})
 }
 
 func (s *Server) handleCases(w http.ResponseWriter, r *http.Request, v *view) error {

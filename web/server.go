@@ -91,6 +91,8 @@ var routeTable = map[string][2]string{
 	"orgs":        {"/organisasjoner", "/en/organisations"},
 	"org":         {"/organisasjoner/{code}", "/en/organisations/{code}"},
 	"body":        {"/allianser/{slug}/organer/{body}", "/en/alliances/{slug}/bodies/{body}"},
+	"seat_add":    {"/allianser/{slug}/organer/{body}/seter", "/en/alliances/{slug}/bodies/{body}/seats"},
+	"meeting_add": {"/allianser/{slug}/organer/{body}/moter", "/en/alliances/{slug}/bodies/{body}/meetings"},
 	"body_ics":    {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
 	"meeting":     {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
 	"cases":       {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
@@ -156,6 +158,8 @@ func (s *Server) routes() {
 	post("login", s.handleLogin)
 	post("logout", s.handleLogout)
 	post("decide", s.handleDecide)
+	post("seat_add", s.handleAddSeat)
+	post("meeting_add", s.handleCreateMeeting)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

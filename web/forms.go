@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/samrad/samrad"
+)
+
+// form is a submitted form with its values and the errors to show next to
+// each field, so that a rejected form comes back with nothing lost.
+type form struct {
+	Name   string // which form on the page
+	Values url.Values
+	Errors map[string]string
+}
+
+func newForm(name string, r *http.Request) *form {
+	return &form{Name: name, Values: r.PostForm, Errors: map[string]string{}}
+}
+
+// Get returns a submitted value.
+func (f *form) Get(field string) string {
+	if f == nil {
+		return ""
+	}
+	return strings.TrimSpace(f.Values.Get(field))
+}
+
+// Error returns the message for a field, "" if none.
+func (f *form) Error(field string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errors[field]
+}
+
+// fail records an error from the store or the domain on the field it names,
+// or on the form as a whole.
+func (f *form) fail(err error, fallbackField string) {
+	var e *samrad.Error
+	field := fallbackField
+	msg := samrad.ErrorMessage(err)
+	if ok := asError(err, &e); ok {
+		msg = e.Message
+		if e.Field != "" {
+			field = e.Field
+		}
+	}
+	f.Errors[field] = msg
+}
+
+func asError(err error, target **samrad.Error) bool {
+	for err != nil {
+		if e, ok := err.(*samrad.Error); ok {
+			*target = e
+			return true
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		err = u.Unwrap()
+	}
+	return false
+}
+
+// status is the HTTP status of a rejected form.
+func (f *form) status(err error) int {
+	if samrad.ErrorCode(err) == samrad.ECONFLICT {
+		return http.StatusConflict
+	}
+	return http.StatusBadRequest
+}
+
+// forms holds the forms of a page by name; a nil map means all are empty.
+type forms map[string]*form
+
+func (fs forms) Of(name string) *form { return fs[name] }
