@@ -107,7 +107,10 @@ func TestEditingPagesAccessible(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	for _, path := range []string{"/allianser/ore/organer/styret", "/en/alliances/ore/members?date=2024-06-01&pending=1"} {
+	cg, _ := db.BodyBySlug(ctx, ore.ID, "kontaktgruppen")
+	meetings, _ := db.Meetings(ctx, cg.ID)
+	for _, path := range []string{"/allianser/ore/organer/styret", "/en/alliances/ore/members?date=2024-06-01&pending=1",
+		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID)} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)

@@ -80,3 +80,105 @@ func newestBoardMeeting(t *testing.T, db *store.DB, allianceID int64) string {
 	ms, _ := db.Meetings(context.Background(), b.ID)
 	return "/allianser/ore/moter/" + itoa(ms[0].ID)
 }
+
+// TestMeetingFromNoticeToPublishedMinutes walks the secretariat's work for
+// one meeting of ORE's board and what the public sees.
+func TestMeetingFromNoticeToPublishedMinutes(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ts := httptest.NewServer(demoServer(t, db))
+		defer ts.Close()
+		ore, _ := db.AllianceBySlug(ctx, "ore")
+		if _, err := db.CreateUser(ctx, "s@example.no", "S", "et langt passord her", ore.ID, samrad.RoleSecretariat, fastHash); err != nil {
+			t.Fatal(err)
+		}
+		sec := newBrowser(t, ts.URL)
+		sec.login("s@example.no", "et langt passord her")
+		_, page := sec.get("/allianser/ore/organer/styret")
+		token := sec.csrf(page)
+		resp, _ := sec.post("/allianser/ore/organer/styret/moter", url.Values{"csrf": {token}, "number": {"1"}, "date": {"2021-03-10"}, "start": {"09:00"}, "place": {"Oslo"}})
+		meeting := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("call meeting: %d", resp.StatusCode)
+		}
+		post := func(action string, form url.Values) (int, string) {
+			t.Helper()
+			form.Set("csrf", token)
+			resp, body := sec.post(meeting+"/"+action, form)
+			return resp.StatusCode, body
+		}
+		if code, body := post("saker", url.Values{"title": {""}, "type": {"decision"}}); code != http.StatusBadRequest || !strings.Contains(body, `id="case-title-error"`) {
+			t.Errorf("case without title: %d", code)
+		}
+		for _, title := range []string{"Årsregnskap 2020", "Handlingsplan 2021"} {
+			if code, _ := post("saker", url.Values{"title": {title}, "type": {"decision"}, "proposed_decision": {"Godkjennes."}}); code != http.StatusSeeOther {
+				t.Fatalf("add case %q: %d", title, code)
+			}
+		}
+		_, page = sec.get(meeting)
+		if !strings.Contains(page, "Sak 1/2021: Årsregnskap 2020") || !strings.Contains(page, "Sak 2/2021: Handlingsplan 2021") {
+			t.Fatal("cases are not numbered 1/2021 and 2/2021 on the agenda")
+		}
+		// Votes need a held meeting.
+		seats, _ := db.Seats(ctx, mustBody(t, db, ore.ID, "styret").ID)
+		cases, _ := db.Cases(ctx, ore.ID)
+		var first int64
+		for _, c := range cases {
+			if c.Year == 2021 && c.Number == 1 {
+				first = c.ID
+			}
+		}
+		if code, body := post("stemmer", url.Values{"seat": {itoa(seats[0].ID)}, "case": {itoa(first)}, "choice": {"yes"}}); code != http.StatusConflict || !strings.Contains(body, "held meeting") {
+			t.Errorf("vote before held: %d", code)
+		}
+		for _, st := range []string{"notice_sent", "held"} {
+			if code, _ := post("status", url.Values{"status": {st}}); code != http.StatusSeeOther {
+				t.Fatalf("status %s: %d", st, code)
+			}
+		}
+		for i, s := range seats {
+			choice := "yes"
+			if i == 6 {
+				choice = "no"
+			}
+			if i == 5 {
+				choice = "conflict"
+			}
+			if code, body := post("stemmer", url.Values{"seat": {itoa(s.ID)}, "case": {itoa(first)}, "choice": {choice}}); code != http.StatusSeeOther {
+				t.Fatalf("vote %d: %d %s", i, code, body[:min(300, len(body))])
+			}
+		}
+		if code, _ := post("protokoll", url.Values{"minutes": {"Sak 1/2021: Årsregnskapet ble godkjent."}}); code != http.StatusSeeOther {
+			t.Fatal("minutes")
+		}
+		// The public sees the meeting (notice sent) but not the minutes until published.
+		anon := newBrowser(t, ts.URL)
+		code, body := anon.get(meeting)
+		if code != 200 || !strings.Contains(body, "Vedtatt med 5 mot 1 stemmer; 1 medlem(mer) inhabil(e).") || strings.Contains(body, "Årsregnskapet ble godkjent") {
+			t.Errorf("public meeting page before publication: %d", code)
+		}
+		for _, st := range []string{"minutes_approved", "published"} {
+			if code, _ := post("status", url.Values{"status": {st}}); code != http.StatusSeeOther {
+				t.Fatalf("status %s: %d", st, code)
+			}
+		}
+		if code, body := post("protokoll", url.Values{"minutes": {"endret"}}); code != http.StatusConflict || !strings.Contains(body, "can no longer change") {
+			t.Errorf("changing published minutes: %d", code)
+		}
+		if _, body := anon.get(meeting); !strings.Contains(body, "Årsregnskapet ble godkjent") {
+			t.Error("published minutes are not public")
+		}
+		if _, body := anon.get("/allianser/ore/organer/styret/moter.ics"); !strings.Contains(body, "Styret\\, møte 1/2021") {
+			t.Error("the meeting is not in the body's calendar")
+		}
+	})
+}
+
+func mustBody(t *testing.T, db *store.DB, allianceID int64, slug string) samrad.Body {
+	t.Helper()
+	b, err := db.BodyBySlug(context.Background(), allianceID, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/ical"
+	"github.com/samrad/samrad/store"
 )
 
 type bodyView struct {
@@ -275,21 +277,49 @@ type agendaView struct {
 }
 
 func (s *Server) handleMeeting(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.meetingPage(w, r, v, http.StatusOK, nil)
+}
+
+type meetingData struct {
+	Alliance   samrad.Alliance
+	Body       samrad.Body
+	Meeting    samrad.Meeting
+	Agenda     []agendaView
+	Minutes    string
+	CanEdit    bool
+	Next       samrad.MeetingStatus // the next status, "" at the end
+	VoteSeats  []samrad.Seat        // seats that may vote, for the vote form
+	CaseTypes  []samrad.CaseType
+	Forms      forms
+	MinutesRaw string
+}
+
+// loadMeeting finds the meeting of the URL, within the alliance of the URL.
+func (s *Server) loadMeeting(r *http.Request, v *view) (samrad.Alliance, store.MeetingRow, samrad.Body, error) {
 	ctx := r.Context()
 	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
 	if err != nil {
-		return err
+		return a, store.MeetingRow{}, samrad.Body{}, err
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+		return a, store.MeetingRow{}, samrad.Body{}, samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
 	}
 	m, b, err := s.db.Meeting(ctx, id)
 	if err != nil {
-		return err
+		return a, m, b, err
 	}
 	if b.AllianceID != a.ID || len(visibleMeetings([]samrad.Meeting{m.Meeting}, v.User, a.ID)) == 0 {
-		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+		return a, m, b, samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+	}
+	return a, m, b, nil
+}
+
+func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, v *view, status int, fs forms) error {
+	ctx := r.Context()
+	a, m, b, err := s.loadMeeting(r, v)
+	if err != nil {
+		return err
 	}
 	items, err := s.db.Agenda(ctx, m.ID)
 	if err != nil {
@@ -306,22 +336,121 @@ func (s *Server) handleMeeting(w http.ResponseWriter, r *http.Request, v *view) 
 			agenda[i].Result = &res
 		}
 	}
-	minutes := ""
+	data := meetingData{Alliance: a, Body: b, Meeting: m.Meeting, Agenda: agenda, Forms: fs,
+		CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), CaseTypes: []samrad.CaseType{samrad.CaseDecision, samrad.CaseOrientation, samrad.CaseDiscussion, samrad.CaseReport}}
 	if m.MinutesPublic() || v.User.Can(a.ID, samrad.RoleReader) {
-		minutes = m.Minutes
+		data.Minutes = m.Minutes
 	}
-	title := s.cat.T(v.Lang, "meeting_title", b.Name(v.Lang), m.Label())
-	v.Title, v.Nav = title, "home"
-	v.Data = struct {
-		Alliance samrad.Alliance
-		Body     samrad.Body
-		Meeting  samrad.Meeting
-		Agenda   []agendaView
-		Minutes  string
-	}{a, b, m.Meeting, agenda, minutes}
+	if data.CanEdit {
+		for i, st := range samrad.MeetingStatuses {
+			if st == m.Status && i+1 < len(samrad.MeetingStatuses) {
+				data.Next = samrad.MeetingStatuses[i+1]
+			}
+		}
+		seats, err := s.db.Seats(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		day := samrad.NewDate(m.Start.Year(), m.Start.Month(), m.Start.Day())
+		for _, st := range seats {
+			if st.Represents.ID != 0 && st.ActiveOn(day) && st.Role != samrad.RoleSecretary && st.Role != samrad.RoleObserver {
+				data.VoteSeats = append(data.VoteSeats, st)
+			}
+		}
+		data.MinutesRaw = m.Minutes
+		if f := fs.Of("minutes"); f != nil {
+			data.MinutesRaw = f.Get("minutes")
+		}
+	}
+	v.Title, v.Nav, v.Data = s.cat.T(v.Lang, "meeting_title", b.Name(v.Lang), m.Label()), "home", data
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), b.Name(v.Lang), Path(v.Lang, "body", a.Slug, b.Slug), m.Label(), "")
-	s.render(w, http.StatusOK, "meeting", v)
+	s.render(w, status, "meeting", v)
 	return nil
+}
+
+// meetingAction runs a secretariat action on a meeting: it checks the
+// role and CSRF token, runs fn, and redirects back to the meeting, or
+// shows the meeting page again with the rejected form.
+func (s *Server) meetingAction(name string, fn func(ctx context.Context, v *view, m store.MeetingRow, b samrad.Body, f *form) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, v *view) error {
+		a, m, b, err := s.loadMeeting(r, v)
+		if err != nil {
+			return err
+		}
+		if err := parseForm(w, r); err != nil {
+			return err
+		}
+		if err := s.require(r, v, a, samrad.RoleSecretariat); err != nil {
+			return err
+		}
+		f := newForm(name, r)
+		ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
+		if err := fn(ctx, v, m, b, f); err != nil || len(f.Errors) > 0 {
+			code := http.StatusBadRequest
+			if err != nil {
+				if samrad.ErrorCode(err) == samrad.EINTERNAL {
+					return err
+				}
+				f.fail(err, name)
+				code = f.status(err)
+			}
+			return s.meetingPage(w, r, v, code, forms{name: f})
+		}
+		http.Redirect(w, r, Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10)), http.StatusSeeOther)
+		return nil
+	}
+}
+
+func (s *Server) meetingStatus(ctx context.Context, v *view, m store.MeetingRow, b samrad.Body, f *form) error {
+	return s.db.SetMeetingStatus(ctx, m.ID, samrad.MeetingStatus(f.Get("status")))
+}
+
+func (s *Server) meetingMinutes(ctx context.Context, v *view, m store.MeetingRow, b samrad.Body, f *form) error {
+	return s.db.SetMinutes(ctx, m.ID, f.Get("minutes"))
+}
+
+// meetingCase puts a new case on the agenda: it is numbered from the
+// alliance's counter for the meeting's year.
+func (s *Server) meetingCase(ctx context.Context, v *view, m store.MeetingRow, b samrad.Body, f *form) error {
+	c := samrad.Case{AllianceID: b.AllianceID, Year: m.Year, Title: f.Get("title"), Type: samrad.CaseType(f.Get("type")),
+		Presentation: f.Get("presentation"), ProposedDecision: f.Get("proposed_decision")}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	items, err := s.db.Agenda(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.db.CreateCase(ctx, &c); err != nil {
+		return err
+	}
+	return s.db.AddAgendaItem(ctx, m.ID, c.ID, len(items)+1)
+}
+
+// meetingVote records one seat holder's vote on a case of the agenda.
+func (s *Server) meetingVote(ctx context.Context, v *view, m store.MeetingRow, b samrad.Body, f *form) error {
+	seatID, err1 := strconv.ParseInt(f.Get("seat"), 10, 64)
+	caseID, err2 := strconv.ParseInt(f.Get("case"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return samrad.FieldErrorf("seat", "%s", s.cat.T(v.Lang, "choose_seat"))
+	}
+	seats, err := s.db.Seats(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	for _, st := range seats {
+		if st.ID == seatID {
+			vote := samrad.Vote{MeetingID: m.ID, CaseID: caseID, Member: st.Represents, Person: st.Person}
+			switch c := f.Get("choice"); c {
+			case "conflict":
+				vote.Conflict = true
+			default:
+				vote.Choice = samrad.Choice(c)
+			}
+			return s.db.RecordVote(ctx, &vote)
+		}
+	}
+	return samrad.FieldErrorf("seat", "%s", s.cat.T(v.Lang, "choose_seat"))
 }
 
 // handleBodyICS serves the body's public meetings as an iCalendar feed.

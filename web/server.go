@@ -93,6 +93,10 @@ var routeTable = map[string][2]string{
 	"body":        {"/allianser/{slug}/organer/{body}", "/en/alliances/{slug}/bodies/{body}"},
 	"seat_add":    {"/allianser/{slug}/organer/{body}/seter", "/en/alliances/{slug}/bodies/{body}/seats"},
 	"meeting_add": {"/allianser/{slug}/organer/{body}/moter", "/en/alliances/{slug}/bodies/{body}/meetings"},
+	"m_status":    {"/allianser/{slug}/moter/{id}/status", "/en/alliances/{slug}/meetings/{id}/status"},
+	"m_minutes":   {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
+	"m_case":      {"/allianser/{slug}/moter/{id}/saker", "/en/alliances/{slug}/meetings/{id}/cases"},
+	"m_vote":      {"/allianser/{slug}/moter/{id}/stemmer", "/en/alliances/{slug}/meetings/{id}/votes"},
 	"body_ics":    {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
 	"meeting":     {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
 	"cases":       {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
@@ -160,6 +164,10 @@ func (s *Server) routes() {
 	post("decide", s.handleDecide)
 	post("seat_add", s.handleAddSeat)
 	post("meeting_add", s.handleCreateMeeting)
+	post("m_status", s.meetingAction("status", s.meetingStatus))
+	post("m_minutes", s.meetingAction("minutes", s.meetingMinutes))
+	post("m_case", s.meetingAction("case", s.meetingCase))
+	post("m_vote", s.meetingAction("vote", s.meetingVote))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -138,6 +138,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		},
 		"multiplier": samrad.Multiplier,
 		"caseNumber": samrad.CaseNumber,
+		"list":       func(xs ...string) []string { return xs },
 		"static":     s.staticURL,
 	}
 }
