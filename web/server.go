@@ -40,6 +40,8 @@ type Server struct {
 	hashes map[string]string // static file → content hash, for cache busting
 	mux    *http.ServeMux
 	cache  *pageCache
+
+	registered []Route
 }
 
 // New builds the server's templates and routes.
@@ -106,6 +108,14 @@ var routeTable = map[string][2]string{
 	"decide":      {"/allianser/{slug}/medlemskap/{id}", "/en/alliances/{slug}/memberships/{id}"},
 }
 
+// Route is a route as registered, for tests and documentation.
+type Route struct {
+	Name, Method, Pattern string
+}
+
+// Routes lists every registered page and action.
+func (s *Server) Routes() []Route { return s.registered }
+
 // Path returns the URL path of a route in lang with its arguments.
 func Path(lang, name string, args ...string) string {
 	paths, ok := routeTable[name]
@@ -138,6 +148,7 @@ func (s *Server) routes() {
 				pattern += "{$}"
 			}
 			s.mux.Handle("GET "+pattern, s.page(lang, name, h))
+			s.registered = append(s.registered, Route{name, "GET", routeTable[name][i]})
 		}
 	}
 	handle("home", s.handleHome)
@@ -157,6 +168,7 @@ func (s *Server) routes() {
 	post := func(name string, h handlerFunc) {
 		for i, lang := range i18n.Languages {
 			s.mux.Handle("POST "+routeTable[name][i], s.page(lang, name, h))
+			s.registered = append(s.registered, Route{name, "POST", routeTable[name][i]})
 		}
 	}
 	post("login", s.handleLogin)

@@ -1,0 +1,127 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/demo"
+	"github.com/samrad/samrad/internal/testdb"
+	"github.com/samrad/samrad/web"
+)
+
+// TestEveryRouteRefusesTheRolesItShould runs every registered route for
+// every role: pages are public; every action needs a session, a role of at
+// least secretariat in the alliance concerned, and the session's CSRF token.
+// A route added without an entry here fails the test.
+func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t, "sqlite")
+	if err := demo.Load(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+
+	ore, _ := db.AllianceBySlug(ctx, "ore")
+	vr, _ := db.AllianceBySlug(ctx, "vestregionen")
+	users := map[string]*browser{"anonymous": newBrowser(t, ts.URL)}
+	for _, u := range []struct {
+		name     string
+		alliance int64
+		role     samrad.Role
+	}{
+		{"reader", ore.ID, samrad.RoleReader}, {"member_contact", ore.ID, samrad.RoleMemberContact},
+		{"secretariat", ore.ID, samrad.RoleSecretariat}, {"administrator", ore.ID, samrad.RoleAdministrator},
+		{"other_administrator", vr.ID, samrad.RoleAdministrator},
+	} {
+		if _, err := db.CreateUser(ctx, u.name+"@example.no", u.name, "et langt passord her", u.alliance, u.role, fastHash); err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, ts.URL)
+		if resp := b.login(u.name+"@example.no", "et langt passord her"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login %s: %d", u.name, resp.StatusCode)
+		}
+		users[u.name] = b
+	}
+	cg, _ := db.BodyBySlug(ctx, ore.ID, "kontaktgruppen")
+	meetings, _ := db.Meetings(ctx, cg.ID)
+	mid := itoa(meetings[0].ID)
+	pending, _ := db.MembersOn(ctx, ore.ID, samrad.MustDate("2024-06-01"), true)
+	var pid string
+	for _, m := range pending {
+		if m.Status == samrad.StatusPending {
+			pid = itoa(m.ID)
+		}
+	}
+	args := map[string]string{"{slug}": "ore", "{code}": "3025", "{body}": "kontaktgruppen", "{id}": mid, "{year}": "2016", "{number}": "47"}
+	// Routes whose {id} is not a meeting, and whose year/number fit another alliance.
+	special := map[string]map[string]string{
+		"decide":   {"{id}": pid},
+		"case":     {"{slug}": "osloregionen"},
+		"fees":     {"{slug}": "osloregionen"},
+		"fees_csv": {"{slug}": "osloregionen"},
+	}
+	query := map[string]string{"fees_csv": "?ar=2019&year=2019"}
+	// Actions that anyone may use.
+	open := map[string]bool{"login": true, "logout": true}
+	allowed := map[string]bool{"secretariat": true, "administrator": true}
+
+	covered := map[string]bool{}
+	for _, r := range srv.Routes() {
+		path := r.Pattern
+		for k, v := range args {
+			if sp, ok := special[r.Name][k]; ok {
+				v = sp
+			}
+			path = strings.ReplaceAll(path, k, v)
+		}
+		path += query[r.Name]
+		covered[r.Name] = true
+		for role, b := range users {
+			if r.Method == "GET" {
+				code, _ := b.get(path)
+				if code != http.StatusOK {
+					t.Errorf("GET %s as %s: %d, want 200 (pages are public)", path, role, code)
+				}
+				continue
+			}
+			if open[r.Name] {
+				continue
+			}
+			_, page := b.get("/allianser/ore/organer/kontaktgruppen")
+			form := url.Values{}
+			if m := b.csrfRe.FindStringSubmatch(page); m != nil {
+				form.Set("csrf", m[1])
+			}
+			resp, _ := b.post(path, form)
+			switch {
+			case role == "anonymous" && resp.StatusCode != http.StatusUnauthorized:
+				t.Errorf("POST %s anonymously: %d, want 401", path, resp.StatusCode)
+			case role != "anonymous" && !allowed[role] && resp.StatusCode != http.StatusForbidden:
+				t.Errorf("POST %s as %s: %d, want 403", path, role, resp.StatusCode)
+			case allowed[role] && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden):
+				t.Errorf("POST %s as %s: %d, want it let through", path, role, resp.StatusCode)
+			}
+			if allowed[role] {
+				// The same request without the CSRF token is refused.
+				if resp, _ := b.post(path, url.Values{}); resp.StatusCode != http.StatusForbidden {
+					t.Errorf("POST %s as %s without CSRF token: %d, want 403", path, role, resp.StatusCode)
+				}
+			}
+		}
+	}
+	if len(covered) < 20 {
+		t.Errorf("only %d routes covered", len(covered))
+	}
+}
