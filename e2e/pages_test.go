@@ -46,6 +46,7 @@ func TestPagesAccessible(t *testing.T) {
 	for _, path := range []string{
 		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID),
 		"/allianser/ore/organer/kontaktgruppen",
+		"/allianser/ore/moter",
 		"/allianser/ore/medlemmer?dato=2021-01-01",
 		"/en/alliances/ore/members?date=2024-06-01&pending=1",
 		"/",

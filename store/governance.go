@@ -509,38 +509,11 @@ func (db *DB) Agenda(ctx context.Context, meetingID int64) ([]samrad.AgendaItem,
 }
 
 // CaseStep is one meeting that treated a case.
-type CaseStep struct {
-	Meeting samrad.Meeting
-	Body    samrad.Body
-}
+type CaseStep = AllianceMeeting
 
 // CasePath lists the meetings that treated a case, in date order (board → council).
 func (db *DB) CasePath(ctx context.Context, caseID int64) ([]CaseStep, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT m.id, m.body_id, COALESCE(m.number, 0), m.year, m.starts_at, m.ends_at, m.place, m.address,
-		m.online_url, m.status, m.source, m.minutes, m.date_only, b.id, b.alliance_id, b.slug, b.name_nb, b.name_en, b.kind,
-		COALESCE(b.parent_id, 0), b.mandate, b.composition_rule, b.term, b.voting, b.meets, b.source
-		FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
-		WHERE a.case_id = $1 ORDER BY m.starts_at`, caseID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CaseStep
-	for rows.Next() {
-		var st CaseStep
-		var start, end timestamp
-		var status, minutes, kind, voting string
-		b := &st.Body
-		m := &st.Meeting
-		if err := rows.Scan(&m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source, &minutes, &m.DateOnly,
-			&b.ID, &b.AllianceID, &b.Slug, &b.NameNB, &b.NameEN, &kind, &b.ParentID, &b.Mandate, &b.CompositionRule, &b.Term, &voting, &b.Meets, &b.Source); err != nil {
-			return nil, err
-		}
-		m.Start, m.End, m.Status = start.t, end.t, samrad.MeetingStatus(status)
-		b.Kind, b.Voting = samrad.BodyKind(kind), samrad.VotingRule(voting)
-		out = append(out, st)
-	}
-	return out, rows.Err()
+	return db.meetingsWithBodies(ctx, `JOIN agenda_items a ON a.meeting_id = m.id WHERE a.case_id = $1 ORDER BY m.starts_at`, caseID)
 }
 
 // RecordVote stores a member's vote on a case in a held meeting. The person
@@ -764,6 +737,44 @@ func (db *DB) People(ctx context.Context) ([]samrad.Person, error) {
 			return nil, err
 		}
 		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// AllianceMeeting is a meeting with its body, for an alliance's calendar.
+type AllianceMeeting struct {
+	samrad.Meeting
+	Body    samrad.Body
+	Minutes string
+}
+
+// AllianceMeetings lists the meetings of every body of an alliance, newest first.
+func (db *DB) AllianceMeetings(ctx context.Context, allianceID int64) ([]AllianceMeeting, error) {
+	return db.meetingsWithBodies(ctx, `WHERE b.alliance_id = $1 ORDER BY m.starts_at DESC`, allianceID)
+}
+
+func (db *DB) meetingsWithBodies(ctx context.Context, where string, args ...any) ([]AllianceMeeting, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT m.id, m.body_id, COALESCE(m.number, 0), m.year, m.starts_at, m.ends_at, m.place, m.address,
+		m.online_url, m.status, m.source, m.minutes, m.date_only, b.id, b.alliance_id, b.slug, b.name_nb, b.name_en, b.kind,
+		COALESCE(b.parent_id, 0), b.mandate, b.composition_rule, b.term, b.voting, b.meets, b.source
+		FROM meetings m JOIN bodies b ON b.id = m.body_id `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AllianceMeeting
+	for rows.Next() {
+		var am AllianceMeeting
+		var start, end timestamp
+		var status, kind, voting string
+		b, m := &am.Body, &am.Meeting
+		if err := rows.Scan(&m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source, &am.Minutes, &m.DateOnly,
+			&b.ID, &b.AllianceID, &b.Slug, &b.NameNB, &b.NameEN, &kind, &b.ParentID, &b.Mandate, &b.CompositionRule, &b.Term, &voting, &b.Meets, &b.Source); err != nil {
+			return nil, err
+		}
+		m.Start, m.End, m.Status = start.t, end.t, samrad.MeetingStatus(status)
+		b.Kind, b.Voting = samrad.BodyKind(kind), samrad.VotingRule(voting)
+		out = append(out, am)
 	}
 	return out, rows.Err()
 }

@@ -73,6 +73,8 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		"fees_csv": {"{slug}": "osloregionen"},
 	}
 	query := map[string]string{"fees_csv": "?ar=2019&year=2019"}
+	// Pages for the alliance's administrators only.
+	adminOnly := map[string]bool{"audit": true}
 	// Actions that anyone may use.
 	open := map[string]bool{"login": true, "logout": true}
 	allowed := map[string]bool{"secretariat": true, "administrator": true}
@@ -89,6 +91,20 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		path += query[r.Name]
 		covered[r.Name] = true
 		for role, b := range users {
+			if r.Method == "GET" && adminOnly[r.Name] {
+				code, _ := b.get(path)
+				want := http.StatusForbidden
+				switch role {
+				case "anonymous":
+					want = http.StatusUnauthorized
+				case "administrator":
+					want = http.StatusOK
+				}
+				if code != want {
+					t.Errorf("GET %s as %s: %d, want %d (administrators only)", path, role, code, want)
+				}
+				continue
+			}
 			if r.Method == "GET" {
 				code, _ := b.get(path)
 				if code != http.StatusOK {

@@ -171,6 +171,12 @@ func TestMeetingFromNoticeToPublishedMinutes(t *testing.T) {
 		if _, body := anon.get("/allianser/ore/organer/styret/moter.ics"); !strings.Contains(body, "Styret\\, møte 1/2021") {
 			t.Error("the meeting is not in the body's calendar")
 		}
+		if _, body := anon.get("/allianser/ore/protokoller.atom"); !strings.Contains(body, "<title>Styret, møte 1/2021</title>") || !strings.Contains(body, "Årsregnskapet ble godkjent") {
+			t.Error("the published minutes are not in the Atom feed")
+		}
+		if _, body := anon.get("/allianser/ore/saker/2021/1"); !strings.Contains(body, "Vedtatt med 5 mot 1 stemmer") {
+			t.Error("the case page does not show its treatment")
+		}
 	})
 }
 

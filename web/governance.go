@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -243,12 +245,37 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request, v *view) err
 		return err
 	}
 	label := samrad.CaseNumber(a.CaseScheme, c.Number, c.Year)
+	steps, err := s.db.CasePath(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	type step struct {
+		store.CaseStep
+		Result *samrad.VoteResult
+	}
+	var path []step
+	for _, st := range steps {
+		if !st.Public() && !v.User.Can(a.ID, samrad.RoleReader) {
+			continue
+		}
+		votes, err := s.db.Votes(ctx, st.ID, c.ID)
+		if err != nil {
+			return err
+		}
+		x := step{CaseStep: st}
+		if len(votes) > 0 {
+			res := samrad.Tally(votes)
+			x.Result = &res
+		}
+		path = append(path, x)
+	}
 	v.Title, v.Nav = s.cat.T(v.Lang, "case_title", label, c.Title), "home"
 	v.Data = struct {
 		Alliance samrad.Alliance
 		Case     samrad.Case
 		Label    string
-	}{a, c, label}
+		Path     []step
+	}{a, c, label, path}
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "cases_title"), Path(v.Lang, "cases", a.Slug), label, "")
 	s.render(w, http.StatusOK, "case", v)
 	return nil
@@ -494,4 +521,132 @@ func (s *Server) handleBodyICS(w http.ResponseWriter, r *http.Request, v *view) 
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-%s.ics"`, a.Slug, b.Slug))
 	_, err = w.Write(body)
 	return err
+}
+
+func (s *Server) handleMeetings(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	all, err := s.db.AllianceMeetings(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	var upcoming, past []store.AllianceMeeting
+	now := time.Now()
+	canSee := v.User.Can(a.ID, samrad.RoleReader)
+	for i := len(all) - 1; i >= 0; i-- { // oldest first for upcoming
+		m := all[i]
+		if !m.Public() && !canSee {
+			continue
+		}
+		if m.Start.After(now) {
+			upcoming = append(upcoming, m)
+		}
+	}
+	for _, m := range all {
+		if (m.Public() || canSee) && !m.Start.After(now) {
+			past = append(past, m)
+		}
+	}
+	v.Title, v.Nav = s.cat.T(v.Lang, "meetings_of", a.Name(v.Lang)), "home"
+	v.Data = struct {
+		Alliance       samrad.Alliance
+		Upcoming, Past []store.AllianceMeeting
+	}{a, upcoming, past}
+	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "meetings_title"), "")
+	s.render(w, http.StatusOK, "meetings", v)
+	return nil
+}
+
+// handleMinutesAtom serves an Atom feed (RFC 4287) of an alliance's
+// published minutes.
+func (s *Server) handleMinutesAtom(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	all, err := s.db.AllianceMeetings(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	base := "https://" + r.Host
+	type link struct {
+		Href string `xml:"href,attr"`
+		Rel  string `xml:"rel,attr,omitempty"`
+	}
+	type entry struct {
+		Title   string `xml:"title"`
+		ID      string `xml:"id"`
+		Updated string `xml:"updated"`
+		Link    link   `xml:"link"`
+		Summary string `xml:"summary"`
+	}
+	feed := struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		Lang    string   `xml:"xml:lang,attr"`
+		Title   string   `xml:"title"`
+		ID      string   `xml:"id"`
+		Updated string   `xml:"updated"`
+		Author  struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+		Links   []link  `xml:"link"`
+		Entries []entry `xml:"entry"`
+	}{Lang: v.Lang, Title: s.cat.T(v.Lang, "minutes_feed_title", a.Name(v.Lang)), ID: base + Path(v.Lang, "minutes_atom", a.Slug),
+		Updated: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)}
+	feed.Author.Name = a.Name(v.Lang)
+	feed.Links = []link{{Href: base + Path(v.Lang, "minutes_atom", a.Slug), Rel: "self"}, {Href: base + Path(v.Lang, "meetings", a.Slug)}}
+	for _, m := range all {
+		if !m.MinutesPublic() {
+			continue
+		}
+		url := base + Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10))
+		updated := m.Start.UTC().Format(time.RFC3339)
+		if updated > feed.Updated {
+			feed.Updated = updated
+		}
+		feed.Entries = append(feed.Entries, entry{Title: s.cat.T(v.Lang, "meeting_title", m.Body.Name(v.Lang), m.Label()), ID: url,
+			Updated: updated, Link: link{Href: url}, Summary: m.Minutes})
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	return xml.NewEncoder(w).Encode(feed)
+}
+
+// handleAudit shows an alliance's audit log to its administrators.
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	if v.User == nil {
+		return samrad.Errorf(samrad.EUNAUTHORIZED, "%s", s.cat.T(v.Lang, "login_required"))
+	}
+	if !v.User.Can(a.ID, samrad.RoleAdministrator) {
+		return samrad.Errorf(samrad.EFORBIDDEN, "%s", s.cat.T(v.Lang, "forbidden_text"))
+	}
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	entries, err := s.db.AuditLog(ctx, a.ID, before, 100)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(entries) == 100 {
+		next = fmt.Sprintf("%s?before=%d", Path(v.Lang, "audit", a.Slug), entries[len(entries)-1].ID)
+	}
+	v.Title, v.Nav = s.cat.T(v.Lang, "audit_title", a.Name(v.Lang)), "home"
+	v.Data = struct {
+		Alliance samrad.Alliance
+		Entries  []samrad.AuditEntry
+		Next     string
+	}{a, entries, next}
+	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "audit_short"), "")
+	s.render(w, http.StatusOK, "audit", v)
+	return nil
 }

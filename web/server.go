@@ -84,28 +84,31 @@ func (s *Server) Handler() http.Handler {
 // routeTable maps a route name to its path in each language. Placeholders
 // in braces are filled in order by Path.
 var routeTable = map[string][2]string{
-	"home":        {"/", "/en/"},
-	"alliance":    {"/allianser/{slug}", "/en/alliances/{slug}"},
-	"members":     {"/allianser/{slug}/medlemmer", "/en/alliances/{slug}/members"},
-	"members_csv": {"/allianser/{slug}/medlemmer.csv", "/en/alliances/{slug}/members.csv"},
-	"fees":        {"/allianser/{slug}/kontingent", "/en/alliances/{slug}/fees"},
-	"fees_csv":    {"/allianser/{slug}/kontingent.csv", "/en/alliances/{slug}/fees.csv"},
-	"orgs":        {"/organisasjoner", "/en/organisations"},
-	"org":         {"/organisasjoner/{code}", "/en/organisations/{code}"},
-	"body":        {"/allianser/{slug}/organer/{body}", "/en/alliances/{slug}/bodies/{body}"},
-	"seat_add":    {"/allianser/{slug}/organer/{body}/seter", "/en/alliances/{slug}/bodies/{body}/seats"},
-	"meeting_add": {"/allianser/{slug}/organer/{body}/moter", "/en/alliances/{slug}/bodies/{body}/meetings"},
-	"m_status":    {"/allianser/{slug}/moter/{id}/status", "/en/alliances/{slug}/meetings/{id}/status"},
-	"m_minutes":   {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
-	"m_case":      {"/allianser/{slug}/moter/{id}/saker", "/en/alliances/{slug}/meetings/{id}/cases"},
-	"m_vote":      {"/allianser/{slug}/moter/{id}/stemmer", "/en/alliances/{slug}/meetings/{id}/votes"},
-	"body_ics":    {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
-	"meeting":     {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
-	"cases":       {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
-	"case":        {"/allianser/{slug}/saker/{year}/{number}", "/en/alliances/{slug}/cases/{year}/{number}"},
-	"login":       {"/logg-inn", "/en/login"},
-	"logout":      {"/logg-ut", "/en/logout"},
-	"decide":      {"/allianser/{slug}/medlemskap/{id}", "/en/alliances/{slug}/memberships/{id}"},
+	"home":         {"/", "/en/"},
+	"alliance":     {"/allianser/{slug}", "/en/alliances/{slug}"},
+	"members":      {"/allianser/{slug}/medlemmer", "/en/alliances/{slug}/members"},
+	"members_csv":  {"/allianser/{slug}/medlemmer.csv", "/en/alliances/{slug}/members.csv"},
+	"fees":         {"/allianser/{slug}/kontingent", "/en/alliances/{slug}/fees"},
+	"fees_csv":     {"/allianser/{slug}/kontingent.csv", "/en/alliances/{slug}/fees.csv"},
+	"orgs":         {"/organisasjoner", "/en/organisations"},
+	"org":          {"/organisasjoner/{code}", "/en/organisations/{code}"},
+	"body":         {"/allianser/{slug}/organer/{body}", "/en/alliances/{slug}/bodies/{body}"},
+	"seat_add":     {"/allianser/{slug}/organer/{body}/seter", "/en/alliances/{slug}/bodies/{body}/seats"},
+	"meeting_add":  {"/allianser/{slug}/organer/{body}/moter", "/en/alliances/{slug}/bodies/{body}/meetings"},
+	"m_status":     {"/allianser/{slug}/moter/{id}/status", "/en/alliances/{slug}/meetings/{id}/status"},
+	"m_minutes":    {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
+	"m_case":       {"/allianser/{slug}/moter/{id}/saker", "/en/alliances/{slug}/meetings/{id}/cases"},
+	"m_vote":       {"/allianser/{slug}/moter/{id}/stemmer", "/en/alliances/{slug}/meetings/{id}/votes"},
+	"body_ics":     {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
+	"meeting":      {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
+	"meetings":     {"/allianser/{slug}/moter", "/en/alliances/{slug}/meetings"},
+	"minutes_atom": {"/allianser/{slug}/protokoller.atom", "/en/alliances/{slug}/minutes.atom"},
+	"audit":        {"/allianser/{slug}/endringslogg", "/en/alliances/{slug}/audit-log"},
+	"cases":        {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
+	"case":         {"/allianser/{slug}/saker/{year}/{number}", "/en/alliances/{slug}/cases/{year}/{number}"},
+	"login":        {"/logg-inn", "/en/login"},
+	"logout":       {"/logg-ut", "/en/logout"},
+	"decide":       {"/allianser/{slug}/medlemskap/{id}", "/en/alliances/{slug}/memberships/{id}"},
 }
 
 // Route is a route as registered, for tests and documentation.
@@ -162,6 +165,9 @@ func (s *Server) routes() {
 	handle("body", s.handleBody)
 	handle("body_ics", s.handleBodyICS)
 	handle("meeting", s.handleMeeting)
+	handle("meetings", s.handleMeetings)
+	handle("minutes_atom", s.handleMinutesAtom)
+	handle("audit", s.handleAudit)
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)

@@ -139,6 +139,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"multiplier": samrad.Multiplier,
 		"caseNumber": samrad.CaseNumber,
 		"list":       func(xs ...string) []string { return xs },
+		"pair":       func(a, b any) struct{ A, B any } { return struct{ A, B any }{a, b} },
 		"static":     s.staticURL,
 	}
 }
