@@ -163,13 +163,21 @@ func localPath(p string) string {
 // require checks that the visitor is logged in with at least role min in
 // the alliance, and that the form carries the right CSRF token.
 func (s *Server) require(r *http.Request, v *view, a samrad.Alliance, min samrad.Role) error {
+	if err := s.requireRole(v, a, min); err != nil {
+		return err
+	}
+	return checkCSRF(r, v)
+}
+
+// requireRole checks the session and role only, before a large body is read.
+func (s *Server) requireRole(v *view, a samrad.Alliance, min samrad.Role) error {
 	if v.User == nil {
 		return samrad.Errorf(samrad.EUNAUTHORIZED, "%s", s.cat.T(v.Lang, "login_required"))
 	}
 	if !v.User.Can(a.ID, min) {
 		return samrad.Errorf(samrad.EFORBIDDEN, "%s", s.cat.T(v.Lang, "forbidden_text"))
 	}
-	return checkCSRF(r, v)
+	return nil
 }
 
 // handleDecide confirms or rejects a pending membership.

@@ -64,6 +64,11 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 			pid = itoa(m.ID)
 		}
 	}
+	pdf := samrad.Document{AllianceID: ore.ID, MeetingID: meetings[0].ID, Title: "Program", Filename: "program.pdf"}
+	if err := db.AddDocument(ctx, &pdf, []byte("%PDF-1.4\nprogram\n")); err != nil {
+		t.Fatal(err)
+	}
+	docID := itoa(pdf.ID)
 	args := map[string]string{"{slug}": "ore", "{code}": "3025", "{body}": "kontaktgruppen", "{id}": mid, "{year}": "2016", "{number}": "47"}
 	// Routes whose {id} is not a meeting, and whose year/number fit another alliance.
 	special := map[string]map[string]string{
@@ -71,6 +76,7 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		"case":     {"{slug}": "osloregionen"},
 		"fees":     {"{slug}": "osloregionen"},
 		"fees_csv": {"{slug}": "osloregionen"},
+		"document": {"{id}": docID},
 	}
 	query := map[string]string{"fees_csv": "?ar=2019&year=2019"}
 	// Pages for the alliance's administrators only.

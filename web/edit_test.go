@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -187,4 +190,84 @@ func mustBody(t *testing.T, db *store.DB, allianceID int64, slug string) samrad.
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestDocumentUploadAndDownload(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ts := httptest.NewServer(demoServer(t, db))
+		defer ts.Close()
+		ore, _ := db.AllianceBySlug(ctx, "ore")
+		if _, err := db.CreateUser(ctx, "s@example.no", "S", "et langt passord her", ore.ID, samrad.RoleSecretariat, fastHash); err != nil {
+			t.Fatal(err)
+		}
+		sec := newBrowser(t, ts.URL)
+		sec.login("s@example.no", "et langt passord her")
+		cg := mustBody(t, db, ore.ID, "kontaktgruppen")
+		ms, _ := db.Meetings(ctx, cg.ID)
+		meeting := "/allianser/ore/moter/" + itoa(ms[0].ID)
+		_, page := sec.get(meeting)
+		token := sec.csrf(page)
+		upload := func(fields map[string]string, filename string, data []byte) (int, string) {
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			for k, v := range fields {
+				mw.WriteField(k, v)
+			}
+			mw.WriteField("csrf", token)
+			if filename != "" {
+				fw, _ := mw.CreateFormFile("file", filename)
+				fw.Write(data)
+			}
+			mw.Close()
+			resp, err := sec.c.Post(ts.URL+meeting+"/dokumenter", mw.FormDataContentType(), &buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		pdf := []byte("%PDF-1.4\nProgram for kontaktgruppesamlingen\n")
+		if code, body := upload(map[string]string{"title": "Forkledd"}, "program.pdf", []byte("<html><script>x</script></html>")); code != http.StatusBadRequest || !strings.Contains(body, `id="doc-file-error"`) || !strings.Contains(body, `value="Forkledd"`) {
+			t.Errorf("disguised file: %d", code)
+		}
+		if code, body := upload(map[string]string{"title": "Unntatt", "exempt": "1"}, "notat.pdf", pdf); code != http.StatusBadRequest || !strings.Contains(body, `id="doc-ground-error"`) {
+			t.Errorf("exempt without ground: %d", code)
+		}
+		if code, _ := upload(map[string]string{"title": "Program"}, "program.pdf", pdf); code != http.StatusSeeOther {
+			t.Fatalf("upload: %d", code)
+		}
+		if code, _ := upload(map[string]string{"title": "Personalsak", "exempt": "1", "legal_ground": "offentleglova § 25"}, "personal.pdf", []byte("%PDF-1.4\nfortrolig\n")); code != http.StatusSeeOther {
+			t.Fatalf("exempt upload: %d", code)
+		}
+		docs, _ := db.Documents(ctx, ms[0].ID, 0)
+		if len(docs) != 2 {
+			t.Fatalf("%d documents", len(docs))
+		}
+		anon := newBrowser(t, ts.URL)
+		_, page = anon.get(meeting)
+		if !strings.Contains(page, ">Program</a>") || !strings.Contains(page, "Personalsak – <span") || strings.Contains(page, "personal.pdf") {
+			t.Error("the public meeting page lists documents wrongly")
+		}
+		resp, err := anon.c.Get(ts.URL + "/allianser/ore/dokumenter/" + itoa(docs[0].ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !bytes.Equal(body, pdf) || resp.Header.Get("Content-Type") != "application/pdf" ||
+			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") {
+			t.Errorf("download: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+		}
+		if code, _ := anon.get("/allianser/ore/dokumenter/" + itoa(docs[1].ID)); code != http.StatusForbidden {
+			t.Errorf("exempt document for the public: %d, want 403", code)
+		}
+		if code, _ := sec.get("/allianser/ore/dokumenter/" + itoa(docs[1].ID)); code != http.StatusOK {
+			t.Errorf("exempt document for the secretariat: %d", code)
+		}
+		if code, _ := anon.get("/allianser/vestregionen/dokumenter/" + itoa(docs[0].ID)); code != http.StatusNotFound {
+			t.Errorf("document under another alliance: %d", code)
+		}
+	})
 }

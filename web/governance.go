@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -308,6 +310,7 @@ func (s *Server) handleMeeting(w http.ResponseWriter, r *http.Request, v *view) 
 }
 
 type meetingData struct {
+	Documents  []samrad.Document
 	Alliance   samrad.Alliance
 	Body       samrad.Body
 	Meeting    samrad.Meeting
@@ -363,7 +366,11 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, v *view, st
 			agenda[i].Result = &res
 		}
 	}
-	data := meetingData{Alliance: a, Body: b, Meeting: m.Meeting, Agenda: agenda, Forms: fs,
+	docs, err := s.db.Documents(ctx, m.ID, 0)
+	if err != nil {
+		return err
+	}
+	data := meetingData{Documents: docs, Alliance: a, Body: b, Meeting: m.Meeting, Agenda: agenda, Forms: fs,
 		CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), CaseTypes: []samrad.CaseType{samrad.CaseDecision, samrad.CaseOrientation, samrad.CaseDiscussion, samrad.CaseReport}}
 	if m.MinutesPublic() || v.User.Can(a.ID, samrad.RoleReader) {
 		data.Minutes = m.Minutes
@@ -649,4 +656,99 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request, v *view) er
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "audit_short"), "")
 	s.render(w, http.StatusOK, "audit", v)
 	return nil
+}
+
+// handleUpload attaches a file to a meeting (and optionally to one of its
+// cases). The upload is limited in size and its type is decided from its
+// content.
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, v *view) error {
+	a, m, _, err := s.loadMeeting(r, v)
+	if err != nil {
+		return err
+	}
+	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, samrad.MaxDocumentSize+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		if errors.Is(err, http.ErrNotMultipart) {
+			if err := checkCSRF(r, v); err != nil {
+				return err // a forged form is refused as such
+			}
+			return samrad.FieldErrorf("file", "%s", s.cat.T(v.Lang, "choose_file"))
+		}
+		return samrad.Errorf(samrad.EINVALID, "%s", s.cat.T(v.Lang, "upload_too_large", samrad.MaxDocumentSize>>20))
+	}
+	defer r.MultipartForm.RemoveAll()
+	if err := checkCSRF(r, v); err != nil {
+		return err
+	}
+	f := newForm("document", r)
+	d := samrad.Document{AllianceID: a.ID, MeetingID: m.ID, Title: f.Get("title"), Exempt: f.Get("exempt") == "1", LegalGround: f.Get("legal_ground")}
+	if x := f.Get("case"); x != "" {
+		d.CaseID, _ = strconv.ParseInt(x, 10, 64)
+	}
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		f.Errors["file"] = s.cat.T(v.Lang, "choose_file")
+		return s.meetingPage(w, r, v, http.StatusBadRequest, forms{"document": f})
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, samrad.MaxDocumentSize+1))
+	if err != nil {
+		return err
+	}
+	d.Filename = header.Filename
+	ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
+	if err := s.db.AddDocument(ctx, &d, data); err != nil {
+		if samrad.ErrorCode(err) == samrad.EINTERNAL {
+			return err
+		}
+		f.fail(err, "file")
+		return s.meetingPage(w, r, v, f.status(err), forms{"document": f})
+	}
+	http.Redirect(w, r, Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10)), http.StatusSeeOther)
+	return nil
+}
+
+// handleDocument serves a document's file. Exempt documents are served
+// only to the alliance's own people. Files are always downloads, with a
+// sandboxing policy, so an uploaded file can never run as part of the site.
+func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+	}
+	d, data, err := s.db.DocumentFile(ctx, id)
+	if err != nil {
+		return err
+	}
+	if d.AllianceID != a.ID {
+		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+	}
+	if d.MeetingID != 0 {
+		m, _, err := s.db.Meeting(ctx, d.MeetingID)
+		if err != nil {
+			return err
+		}
+		if len(visibleMeetings([]samrad.Meeting{m.Meeting}, v.User, a.ID)) == 0 {
+			return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+		}
+	}
+	if d.Exempt && !v.User.Can(a.ID, samrad.RoleReader) {
+		return samrad.Errorf(samrad.EFORBIDDEN, "%s", s.cat.T(v.Lang, "document_exempt", d.LegalGround))
+	}
+	h := w.Header()
+	h.Set("Content-Type", d.ContentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "private, max-age=0")
+	h.Set("ETag", `"`+d.SHA256+`"`)
+	_, err = w.Write(data)
+	return err
 }

@@ -98,6 +98,8 @@ var routeTable = map[string][2]string{
 	"m_status":     {"/allianser/{slug}/moter/{id}/status", "/en/alliances/{slug}/meetings/{id}/status"},
 	"m_minutes":    {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
 	"m_case":       {"/allianser/{slug}/moter/{id}/saker", "/en/alliances/{slug}/meetings/{id}/cases"},
+	"m_upload":     {"/allianser/{slug}/moter/{id}/dokumenter", "/en/alliances/{slug}/meetings/{id}/documents"},
+	"document":     {"/allianser/{slug}/dokumenter/{id}", "/en/alliances/{slug}/documents/{id}"},
 	"m_vote":       {"/allianser/{slug}/moter/{id}/stemmer", "/en/alliances/{slug}/meetings/{id}/votes"},
 	"body_ics":     {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
 	"meeting":      {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
@@ -168,6 +170,7 @@ func (s *Server) routes() {
 	handle("meetings", s.handleMeetings)
 	handle("minutes_atom", s.handleMinutesAtom)
 	handle("audit", s.handleAudit)
+	handle("document", s.handleDocument)
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)
@@ -186,6 +189,7 @@ func (s *Server) routes() {
 	post("m_minutes", s.meetingAction("minutes", s.meetingMinutes))
 	post("m_case", s.meetingAction("case", s.meetingCase))
 	post("m_vote", s.meetingAction("vote", s.meetingVote))
+	post("m_upload", s.handleUpload)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -139,6 +139,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"multiplier": samrad.Multiplier,
 		"caseNumber": samrad.CaseNumber,
 		"list":       func(xs ...string) []string { return xs },
+		"kb":         func(n int64) string { return fmt.Sprintf("%d kB", (n+1023)/1024) },
 		"pair":       func(a, b any) struct{ A, B any } { return struct{ A, B any }{a, b} },
 		"static":     s.staticURL,
 	}
