@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"fmt"
 	"net"
@@ -169,6 +170,19 @@ func (s *Server) require(r *http.Request, v *view, a samrad.Alliance, min samrad
 	return checkCSRF(r, v)
 }
 
+// authorize reads a posted form, checks that the visitor may act for the
+// alliance as secretariat, and returns a context that records the user as
+// the actor of the changes.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, v *view, a samrad.Alliance) (context.Context, error) {
+	if err := parseForm(w, r); err != nil {
+		return nil, err
+	}
+	if err := s.require(r, v, a, samrad.RoleSecretariat); err != nil {
+		return nil, err
+	}
+	return samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email}), nil
+}
+
 // requireRole checks the session and role only, before a large body is read.
 func (s *Server) requireRole(v *view, a samrad.Alliance, min samrad.Role) error {
 	if v.User == nil {
@@ -187,10 +201,8 @@ func (s *Server) handleDecide(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	if err := s.require(r, v, a, samrad.RoleSecretariat); err != nil {
+	actx, err := s.authorize(w, r, v, a)
+	if err != nil {
 		return err
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -216,8 +228,7 @@ func (s *Server) handleDecide(w http.ResponseWriter, r *http.Request, v *view) e
 	default:
 		return samrad.FieldErrorf("decision", "must be confirm or reject")
 	}
-	ctx = samrad.WithActor(ctx, samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
-	if err := s.db.DecideMembership(ctx, id, confirm, v.User.Email); err != nil {
+	if err := s.db.DecideMembership(actx, id, confirm, v.User.Email); err != nil {
 		return err
 	}
 	q := url.Values{}

@@ -97,14 +97,11 @@ func (s *Server) handleAddSeat(w http.ResponseWriter, r *http.Request, v *view) 
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	if err := s.require(r, v, a, samrad.RoleSecretariat); err != nil {
+	ctx, err := s.authorize(w, r, v, a)
+	if err != nil {
 		return err
 	}
 	f := newForm("seat", r)
-	ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
 	seat := samrad.Seat{BodyID: b.ID, Role: samrad.SeatRole(f.Get("role")), Source: f.Get("source")}
 	if id, err := strconv.ParseInt(f.Get("person"), 10, 64); err == nil && id > 0 {
 		seat.Person.ID = id
@@ -157,10 +154,8 @@ func (s *Server) handleCreateMeeting(w http.ResponseWriter, r *http.Request, v *
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	if err := s.require(r, v, a, samrad.RoleSecretariat); err != nil {
+	ctx, err := s.authorize(w, r, v, a)
+	if err != nil {
 		return err
 	}
 	f := newForm("meeting", r)
@@ -200,7 +195,6 @@ func (s *Server) handleCreateMeeting(w http.ResponseWriter, r *http.Request, v *
 		f.Errors["online_url"] = s.cat.T(v.Lang, "bad_url")
 	}
 	if len(f.Errors) == 0 {
-		ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
 		if err := s.db.CreateMeeting(ctx, &m); err != nil {
 			f.fail(err, "number")
 			return s.bodyPage(w, r, v, f.status(err), forms{"meeting": f})
@@ -411,14 +405,11 @@ func (s *Server) meetingAction(name string, fn func(ctx context.Context, v *view
 		if err != nil {
 			return err
 		}
-		if err := parseForm(w, r); err != nil {
-			return err
-		}
-		if err := s.require(r, v, a, samrad.RoleSecretariat); err != nil {
+		ctx, err := s.authorize(w, r, v, a)
+		if err != nil {
 			return err
 		}
 		f := newForm(name, r)
-		ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
 		if err := fn(ctx, v, m, b, f); err != nil || len(f.Errors) > 0 {
 			code := http.StatusBadRequest
 			if err != nil {
