@@ -57,6 +57,7 @@ func (db *DB) readStamps(ctx context.Context) (stamps, error) {
 	if db.cache.prepareErr != nil {
 		return nil, db.cache.prepareErr
 	}
+	db.db.queries.Add(1)
 	rows, err := db.cache.stampsStmt.QueryContext(ctx, stampRegistry, stampMemberships, stampPopulation, stampFees, stampAlliances)
 	if err != nil {
 		return nil, err
@@ -114,6 +115,7 @@ func (db *DB) Version(ctx context.Context) (string, error) {
 		return "", db.cache.versionErr
 	}
 	var v string
+	db.db.queries.Add(1)
 	err := db.cache.versionStmt.QueryRowContext(ctx, stampData).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil

@@ -598,22 +598,36 @@ func (db *DB) RecordVote(ctx context.Context, v *samrad.Vote) error {
 
 // Votes lists the votes on a case in a meeting.
 func (db *DB) Votes(ctx context.Context, meetingID, caseID int64) ([]samrad.Vote, error) {
+	return db.votes(ctx, `v.meeting_id = $1 AND v.case_id = $2`, meetingID, caseID)
+}
+
+// MeetingVotes lists every vote of a meeting, in one query.
+func (db *DB) MeetingVotes(ctx context.Context, meetingID int64) ([]samrad.Vote, error) {
+	return db.votes(ctx, `v.meeting_id = $1`, meetingID)
+}
+
+// CaseVotes lists every vote on a case in any meeting, in one query.
+func (db *DB) CaseVotes(ctx context.Context, caseID int64) ([]samrad.Vote, error) {
+	return db.votes(ctx, `v.case_id = $1`, caseID)
+}
+
+func (db *DB) votes(ctx context.Context, where string, args ...any) ([]samrad.Vote, error) {
 	reg, err := db.Registry(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT v.id, v.org_id, p.id, p.name, v.choice, v.conflict, v.weight, v.note
-		FROM votes v JOIN people p ON p.id = v.person_id WHERE v.meeting_id = $1 AND v.case_id = $2 ORDER BY v.id`, meetingID, caseID)
+	rows, err := db.db.QueryContext(ctx, `SELECT v.id, v.meeting_id, v.case_id, v.org_id, p.id, p.name, v.choice, v.conflict, v.weight, v.note
+		FROM votes v JOIN people p ON p.id = v.person_id WHERE `+where+` ORDER BY v.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []samrad.Vote
 	for rows.Next() {
-		v := samrad.Vote{MeetingID: meetingID, CaseID: caseID}
+		var v samrad.Vote
 		var org int64
 		var choice string
-		if err := rows.Scan(&v.ID, &org, &v.Person.ID, &v.Person.Name, &choice, &v.Conflict, &v.Weight, &v.Note); err != nil {
+		if err := rows.Scan(&v.ID, &v.MeetingID, &v.CaseID, &org, &v.Person.ID, &v.Person.Name, &choice, &v.Conflict, &v.Weight, &v.Note); err != nil {
 			return nil, err
 		}
 		v.Member, _ = reg.Org(org)

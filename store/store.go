@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -38,7 +39,7 @@ var migrationFS embed.FS
 
 // DB is an open Samråd database.
 type DB struct {
-	db      *sql.DB
+	db      *pool
 	dialect Dialect
 
 	mu       sync.Mutex
@@ -104,7 +105,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
-	db := &DB{db: sqldb, dialect: dialect}
+	db := &DB{db: &pool{DB: sqldb}, dialect: dialect}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -130,7 +131,33 @@ func (db *DB) Close() error {
 func (db *DB) Dialect() Dialect { return db.dialect }
 
 // SQL returns the underlying pool, for health checks and tests.
-func (db *DB) SQL() *sql.DB { return db.db }
+func (db *DB) SQL() *sql.DB { return db.db.DB }
+
+// Queries returns how many statements this DB has run outside
+// transactions, so that tests can check that a page's query count does not
+// grow with the data.
+func (db *DB) Queries() int64 { return db.db.queries.Load() }
+
+// pool is the connection pool, counting the statements it runs.
+type pool struct {
+	*sql.DB
+	queries atomic.Int64
+}
+
+func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	p.queries.Add(1)
+	return p.DB.QueryContext(ctx, query, args...)
+}
+
+func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	p.queries.Add(1)
+	return p.DB.QueryRowContext(ctx, query, args...)
+}
+
+func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	p.queries.Add(1)
+	return p.DB.ExecContext(ctx, query, args...)
+}
 
 // Migrations lists the embedded migration versions of an engine.
 func Migrations(d Dialect) ([]int, error) {

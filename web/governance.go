@@ -249,18 +249,22 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request, v *view) err
 		store.CaseStep
 		Result *samrad.VoteResult
 	}
+	votes, err := s.db.CaseVotes(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	byMeeting := map[int64][]samrad.Vote{}
+	for _, vt := range votes {
+		byMeeting[vt.MeetingID] = append(byMeeting[vt.MeetingID], vt)
+	}
 	var path []step
 	for _, st := range steps {
 		if !st.Public() && !v.User.Can(a.ID, samrad.RoleReader) {
 			continue
 		}
-		votes, err := s.db.Votes(ctx, st.ID, c.ID)
-		if err != nil {
-			return err
-		}
 		x := step{CaseStep: st}
-		if len(votes) > 0 {
-			res := samrad.Tally(votes)
+		if vs := byMeeting[st.ID]; len(vs) > 0 {
+			res := samrad.Tally(vs)
 			x.Result = &res
 		}
 		path = append(path, x)
@@ -349,12 +353,17 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, v *view, st
 	if err != nil {
 		return err
 	}
+	votes, err := s.db.MeetingVotes(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	byCase := map[int64][]samrad.Vote{}
+	for _, vt := range votes {
+		byCase[vt.CaseID] = append(byCase[vt.CaseID], vt)
+	}
 	agenda := make([]agendaView, len(items))
 	for i, it := range items {
-		agenda[i] = agendaView{AgendaItem: it, Label: samrad.CaseNumber(a.CaseScheme, it.Case.Number, it.Case.Year)}
-		if agenda[i].Votes, err = s.db.Votes(ctx, m.ID, it.Case.ID); err != nil {
-			return err
-		}
+		agenda[i] = agendaView{AgendaItem: it, Label: samrad.CaseNumber(a.CaseScheme, it.Case.Number, it.Case.Year), Votes: byCase[it.Case.ID]}
 		if len(agenda[i].Votes) > 0 {
 			res := samrad.Tally(agenda[i].Votes)
 			agenda[i].Result = &res
