@@ -45,6 +45,7 @@ func TestPagesAccessible(t *testing.T) {
 	}
 	for _, path := range []string{
 		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID),
+		fmt.Sprintf("/allianser/ore/moter/%d/innkalling", meetings[0].ID),
 		"/allianser/ore/organer/kontaktgruppen",
 		"/allianser/ore/moter",
 		"/allianser/ore/medlemmer?dato=2021-01-01",

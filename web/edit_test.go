@@ -180,6 +180,12 @@ func TestMeetingFromNoticeToPublishedMinutes(t *testing.T) {
 		if _, body := anon.get("/allianser/ore/saker/2021/1"); !strings.Contains(body, "Vedtatt med 5 mot 1 stemmer") {
 			t.Error("the case page does not show its treatment")
 		}
+		if _, body := anon.get(meeting + "/innkalling"); !strings.Contains(body, "Innkalling: Styret, møte 1/2021") || !strings.Contains(body, "Godkjennes.") || !strings.Contains(body, "Anne Marte Kolbjørnshus (Innlandet), Leder") {
+			t.Error("the notice lacks its heading, proposed decision or members")
+		}
+		if _, body := anon.get(meeting + "/protokoll"); !strings.Contains(body, "Protokoll: Styret, møte 1/2021") || !strings.Contains(body, "Vedtatt med 5 mot 1 stemmer") || !strings.Contains(body, "Årsregnskapet ble godkjent") {
+			t.Error("the minutes page lacks the result or the text")
+		}
 	})
 }
 

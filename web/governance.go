@@ -752,3 +752,72 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request, v *view)
 	_, err = w.Write(data)
 	return err
 }
+
+// handleNotice is the meeting's notice (innkalling) as a printable page:
+// time, place and every case with its presentation and proposed decision.
+func (s *Server) handleNotice(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.meetingDocument(w, r, v, "notice")
+}
+
+// handleRecord is the meeting's minutes (protokoll) as a printable page:
+// who was there, each case with its decision and vote, and the minutes'
+// text. Shown to the public once published.
+func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.meetingDocument(w, r, v, "record")
+}
+
+func (s *Server) meetingDocument(w http.ResponseWriter, r *http.Request, v *view, kind string) error {
+	ctx := r.Context()
+	a, m, b, err := s.loadMeeting(r, v)
+	if err != nil {
+		return err
+	}
+	if kind == "record" && !m.MinutesPublic() && !v.User.Can(a.ID, samrad.RoleReader) {
+		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+	}
+	items, err := s.db.Agenda(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	votes, err := s.db.MeetingVotes(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	byCase := map[int64][]samrad.Vote{}
+	for _, vt := range votes {
+		byCase[vt.CaseID] = append(byCase[vt.CaseID], vt)
+	}
+	agenda := make([]agendaView, len(items))
+	for i, it := range items {
+		agenda[i] = agendaView{AgendaItem: it, Label: samrad.CaseNumber(a.CaseScheme, it.Case.Number, it.Case.Year), Votes: byCase[it.Case.ID]}
+		if len(agenda[i].Votes) > 0 {
+			res := samrad.Tally(agenda[i].Votes)
+			agenda[i].Result = &res
+		}
+	}
+	seats, err := s.db.Seats(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	day := samrad.NewDate(m.Start.Year(), m.Start.Month(), m.Start.Day())
+	var members []samrad.Seat
+	for _, st := range seats {
+		if st.ActiveOn(day) {
+			members = append(members, st)
+		}
+	}
+	title := s.cat.T(v.Lang, kind+"_title", b.Name(v.Lang), m.Label())
+	v.Title, v.Nav = title, "home"
+	v.Data = struct {
+		Kind     string
+		Heading  string
+		Alliance samrad.Alliance
+		Body     samrad.Body
+		Meeting  store.MeetingRow
+		Agenda   []agendaView
+		Members  []samrad.Seat
+	}{kind, title, a, b, m, agenda, members}
+	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), m.Label(), Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10)), title, "")
+	s.render(w, http.StatusOK, "meeting_document", v)
+	return nil
+}

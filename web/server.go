@@ -100,6 +100,8 @@ var routeTable = map[string][2]string{
 	"m_case":       {"/allianser/{slug}/moter/{id}/saker", "/en/alliances/{slug}/meetings/{id}/cases"},
 	"m_upload":     {"/allianser/{slug}/moter/{id}/dokumenter", "/en/alliances/{slug}/meetings/{id}/documents"},
 	"document":     {"/allianser/{slug}/dokumenter/{id}", "/en/alliances/{slug}/documents/{id}"},
+	"m_notice":     {"/allianser/{slug}/moter/{id}/innkalling", "/en/alliances/{slug}/meetings/{id}/notice"},
+	"m_record":     {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
 	"m_vote":       {"/allianser/{slug}/moter/{id}/stemmer", "/en/alliances/{slug}/meetings/{id}/votes"},
 	"body_ics":     {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
 	"meeting":      {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
@@ -171,6 +173,8 @@ func (s *Server) routes() {
 	handle("minutes_atom", s.handleMinutesAtom)
 	handle("audit", s.handleAudit)
 	handle("document", s.handleDocument)
+	handle("m_notice", s.handleNotice)
+	handle("m_record", s.handleRecord)
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)
