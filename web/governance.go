@@ -540,28 +540,44 @@ func (s *Server) handleMeetings(w http.ResponseWriter, r *http.Request, v *view)
 	if err != nil {
 		return err
 	}
-	var upcoming, past []store.AllianceMeeting
 	now := time.Now()
 	canSee := v.User.Can(a.ID, samrad.RoleReader)
-	for i := len(all) - 1; i >= 0; i-- { // oldest first for upcoming
+	var upcoming []store.AllianceMeeting
+	past := map[int][]store.AllianceMeeting{}
+	var years []int
+	for i := len(all) - 1; i >= 0; i-- { // oldest first
 		m := all[i]
 		if !m.Public() && !canSee {
 			continue
 		}
 		if m.Start.After(now) {
 			upcoming = append(upcoming, m)
+			continue
 		}
+		if _, ok := past[m.Year]; !ok {
+			years = append([]int{m.Year}, years...)
+		}
+		past[m.Year] = append([]store.AllianceMeeting{m}, past[m.Year]...) // newest first
 	}
-	for _, m := range all {
-		if (m.Public() || canSee) && !m.Start.After(now) {
-			past = append(past, m)
+	// Past meetings are shown one year at a time, the latest by default.
+	year := 0
+	if len(years) > 0 {
+		year = years[0]
+	}
+	if q := v.param("year"); q != "" {
+		y, err := strconv.Atoi(q)
+		if err != nil {
+			return samrad.FieldErrorf("year", "%s", s.cat.T(v.Lang, "bad_year", q))
 		}
+		year = y
 	}
 	v.Title, v.Nav = s.cat.T(v.Lang, "meetings_of", a.Name(v.Lang)), "home"
 	v.Data = struct {
 		Alliance       samrad.Alliance
 		Upcoming, Past []store.AllianceMeeting
-	}{a, upcoming, past}
+		Years          []int
+		Year           int
+	}{a, upcoming, past[year], years, year}
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "meetings_title"), "")
 	s.render(w, http.StatusOK, "meetings", v)
 	return nil

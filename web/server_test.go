@@ -83,7 +83,7 @@ func TestPages(t *testing.T) {
 		{name: "cases", path: "/allianser/vestregionen/saker", status: 200, contains: []string{"24/2017", "Videreføring av Vestregionsamarbeidet etter 2018?"}},
 		{name: "case", path: "/allianser/vestregionen/saker/2017/24", status: 200, contains: []string{"Sak 24/2017: Videreføring", "Drøftingssak"}},
 		{name: "case en switch", path: "/allianser/vestregionen/saker/2017/24", status: 200, contains: []string{`href="/en/alliances/vestregionen/cases/2017/24"`}},
-		{name: "alliance meetings", path: "/allianser/ore/moter", status: 200, contains: []string{"Kontaktgruppen, møte 2020-01-23", "Tidligere møter", "protokoller.atom"}},
+		{name: "alliance meetings", path: "/allianser/ore/moter", status: 200, contains: []string{"Kontaktgruppen, møte 2020-01-23", "Tidligere møter i 2020", "protokoller.atom"}},
 		{name: "minutes feed", path: "/en/alliances/ore/minutes.atom", status: 200, ctype: "application/atom+xml", contains: []string{`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">`, "<title>Minutes – Oslo Region European Office</title>"}},
 		{name: "unknown case", path: "/allianser/vestregionen/saker/2017/99", status: 404},
 		{name: "bad case number", path: "/allianser/vestregionen/saker/x/24", status: 404},
