@@ -227,7 +227,7 @@ func loadSeats(ctx context.Context, q queryer, bodyID int64, registry func(conte
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT s.id, s.body_id, p.id, p.name, p.title, COALESCE(s.represents_org_id, 0), s.role,
+	rows, err := q.QueryContext(ctx, `SELECT s.id, s.body_id, p.id, p.name, p.title, p.email, COALESCE(s.represents_org_id, 0), s.role,
 		s.valid_from, s.attested_on, s.valid_to, s.note, s.source
 		FROM seats s JOIN people p ON p.id = s.person_id WHERE s.body_id = $1 ORDER BY s.id`, bodyID)
 	if err != nil {
@@ -239,7 +239,7 @@ func loadSeats(ctx context.Context, q queryer, bodyID int64, registry func(conte
 		var s samrad.Seat
 		var org int64
 		var role string
-		if err := rows.Scan(&s.ID, &s.BodyID, &s.Person.ID, &s.Person.Name, &s.Person.Title, &org, &role,
+		if err := rows.Scan(&s.ID, &s.BodyID, &s.Person.ID, &s.Person.Name, &s.Person.Title, &s.Person.Email, &org, &role,
 			&s.From, &s.AttestedOn, &s.To, &s.Note, &s.Source); err != nil {
 			return nil, err
 		}

@@ -131,7 +131,7 @@ func (s *Server) handleAddSeat(w http.ResponseWriter, r *http.Request, v *view) 
 		}
 	}
 	if len(f.Errors) == 0 && seat.Person.ID == 0 {
-		p := samrad.Person{Name: f.Get("new_person"), Title: f.Get("new_title")}
+		p := samrad.Person{Name: f.Get("new_person"), Title: f.Get("new_title"), Email: f.Get("new_email")}
 		if err := s.db.CreatePerson(ctx, &p); err != nil {
 			f.fail(err, "new_person")
 		}
@@ -419,6 +419,7 @@ func (s *Server) meetingAction(name string, fn func(ctx context.Context, v *view
 			return err
 		}
 		f := newForm(name, r)
+		f.Values.Set("alliance", a.Slug)
 		if err := fn(ctx, v, m, b, f); err != nil || len(f.Errors) > 0 {
 			code := http.StatusBadRequest
 			if err != nil {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/i18n"
+	"github.com/samrad/samrad/mail"
 	"github.com/samrad/samrad/store"
 )
 
@@ -40,6 +41,10 @@ type Server struct {
 	hashes map[string]string // static file → content hash, for cache busting
 	mux    *http.ServeMux
 	cache  *pageCache
+
+	mailer   Mailer
+	mailFrom mail.Address
+	baseURL  string
 
 	registered []Route
 }
@@ -102,6 +107,7 @@ var routeTable = map[string][2]string{
 	"document":     {"/allianser/{slug}/dokumenter/{id}", "/en/alliances/{slug}/documents/{id}"},
 	"m_notice":     {"/allianser/{slug}/moter/{id}/innkalling", "/en/alliances/{slug}/meetings/{id}/notice"},
 	"m_record":     {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
+	"m_send":       {"/allianser/{slug}/moter/{id}/send-innkalling", "/en/alliances/{slug}/meetings/{id}/send-notice"},
 	"m_vote":       {"/allianser/{slug}/moter/{id}/stemmer", "/en/alliances/{slug}/meetings/{id}/votes"},
 	"body_ics":     {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
 	"meeting":      {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
@@ -194,6 +200,7 @@ func (s *Server) routes() {
 	post("m_case", s.meetingAction("case", s.meetingCase))
 	post("m_vote", s.meetingAction("vote", s.meetingVote))
 	post("m_upload", s.handleUpload)
+	post("m_send", s.meetingAction("send", s.meetingSendNotice))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -6,10 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/samrad/samrad/demo"
+	"github.com/samrad/samrad/mail"
 	"github.com/samrad/samrad/store"
 	"github.com/samrad/samrad/web"
 )
@@ -18,6 +23,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	f := newFlags(e, "serve")
 	addr := f.String("addr", "127.0.0.1:8080", "address to listen on")
 	withDemo := f.Bool("demo", false, "load the demo data (into a fresh temporary database unless --db is given)")
+	smtpAddr := f.String("smtp", os.Getenv("SAMRAD_SMTP"), "SMTP server host:port for notices (empty: no e-mail)")
+	smtpUser := f.String("smtp-user", os.Getenv("SAMRAD_SMTP_USER"), "SMTP user (password in SAMRAD_SMTP_PASSWORD)")
+	smtpTLS := f.Bool("smtp-starttls", true, "require STARTTLS (off only for a local relay)")
+	mailFrom := f.String("mail-from", os.Getenv("SAMRAD_MAIL_FROM"), "sender address of notices, e.g. \"Sekretariatet <post@example.no>\"")
+	baseURL := f.String("base-url", os.Getenv("SAMRAD_BASE_URL"), "public address for links in e-mail (default http://ADDR)")
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
@@ -51,6 +61,27 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	srv, err := web.New(db, log)
 	if err != nil {
 		return err
+	}
+	if *smtpAddr != "" {
+		host, portText, err := net.SplitHostPort(*smtpAddr)
+		if err != nil {
+			return fmt.Errorf("--smtp: %w", err)
+		}
+		port, err := strconv.Atoi(portText)
+		if err != nil {
+			return fmt.Errorf("--smtp: bad port %q", portText)
+		}
+		from, err := netmail.ParseAddress(*mailFrom)
+		if err != nil {
+			return fmt.Errorf("--mail-from: %w", err)
+		}
+		base := *baseURL
+		if base == "" {
+			base = "http://" + *addr
+		}
+		sender := mail.NewSender(mail.SMTPConfig{Host: host, Port: port, Username: *smtpUser, Password: os.Getenv("SAMRAD_SMTP_PASSWORD"),
+			StartTLS: *smtpTLS, Timeout: 30 * time.Second})
+		srv.SetMailer(sender, mail.Address{Name: from.Name, Email: from.Address}, base)
 	}
 	return web.ListenAndServe(ctx, *addr, srv.Handler(), log)
 }

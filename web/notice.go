@@ -1,0 +1,108 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/ical"
+	"github.com/samrad/samrad/mail"
+	"github.com/samrad/samrad/store"
+)
+
+// Mailer sends one message; *mail.Sender is one.
+type Mailer interface {
+	Send(ctx context.Context, m *mail.Message) error
+}
+
+// SetMailer lets the server send e-mail from the given address, with links
+// to baseURL (e.g. https://samrad.example.no).
+func (s *Server) SetMailer(m Mailer, from mail.Address, baseURL string) {
+	s.mailer, s.mailFrom, s.baseURL = m, from, strings.TrimRight(baseURL, "/")
+}
+
+// meetingSendNotice e-mails the notice to every seat holder with an e-mail
+// address, one message each with the meeting as an iCalendar invitation,
+// and then marks the notice as sent. If any message fails, the meeting
+// stays planned and the form says who did not get it.
+func (s *Server) meetingSendNotice(ctx context.Context, v *view, m store.MeetingRow, b samrad.Body, f *form) error {
+	if s.mailer == nil {
+		return samrad.Errorf(samrad.EINVALID, "%s", s.cat.T(v.Lang, "mail_not_configured"))
+	}
+	if m.Status != samrad.MeetingPlanned {
+		return samrad.Errorf(samrad.ECONFLICT, "%s", s.cat.T(v.Lang, "notice_already_sent"))
+	}
+	a, err := s.db.AllianceBySlug(ctx, f.Values.Get("alliance"))
+	if err != nil {
+		return err
+	}
+	seats, err := s.db.Seats(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	items, err := s.db.Agenda(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	day := samrad.NewDate(m.Start.Year(), m.Start.Month(), m.Start.Day())
+	title := s.cat.T(v.Lang, "meeting_title", b.Name(v.Lang), m.Label())
+	link := s.baseURL + Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10))
+	var text strings.Builder
+	fmt.Fprintf(&text, "%s\n\n%s: %s\n", s.cat.T(v.Lang, "notice_title", b.Name(v.Lang), m.Label()), s.cat.T(v.Lang, "time"), m.When())
+	if m.Place != "" {
+		fmt.Fprintf(&text, "%s: %s\n", s.cat.T(v.Lang, "place"), m.Place)
+	}
+	fmt.Fprintf(&text, "\n%s:\n", s.cat.T(v.Lang, "agenda"))
+	for _, it := range items {
+		fmt.Fprintf(&text, "- %s %s\n", samrad.CaseNumber(a.CaseScheme, it.Case.Number, it.Case.Year), it.Case.Title)
+	}
+	fmt.Fprintf(&text, "\n%s\n", link)
+	ev := ical.Event{UID: fmt.Sprintf("meeting-%d@samrad", m.ID), Start: m.Start, End: m.End, Summary: title,
+		Location: m.Place, URL: link, Status: "CONFIRMED", Organizer: &ical.Person{Name: s.mailFrom.Name, Email: s.mailFrom.Email},
+		Stamp: time.Now()}
+	if m.DateOnly {
+		ev.AllDay, ev.End = true, m.Start.AddDate(0, 0, 1)
+		if !m.End.IsZero() {
+			ev.End = m.End.AddDate(0, 0, 1)
+		}
+	} else if ev.End.IsZero() {
+		ev.End = m.Start.Add(2 * time.Hour)
+	}
+	var failed, skipped []string
+	sent := 0
+	for _, st := range seats {
+		if !st.ActiveOn(day) {
+			continue
+		}
+		if st.Person.Email == "" {
+			skipped = append(skipped, st.Person.Name)
+			continue
+		}
+		e := ev
+		e.Attendees = []ical.Person{{Name: st.Person.Name, Email: st.Person.Email}}
+		cal := ical.Calendar{Method: "REQUEST", Events: []ical.Event{e}}
+		ics, err := cal.Bytes()
+		if err != nil {
+			return err
+		}
+		msg := &mail.Message{From: s.mailFrom, To: []mail.Address{{Name: st.Person.Name, Email: st.Person.Email}},
+			Subject: s.cat.T(v.Lang, "notice_title", b.Name(v.Lang), m.Label()), Text: text.String(),
+			Attachments: []mail.Attachment{{Filename: "innkalling.ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8", Data: ics}}}
+		if err := s.mailer.Send(ctx, msg); err != nil {
+			s.log.Warn("notice not sent", "meeting", m.ID, "to", st.Person.Name, "err", err)
+			failed = append(failed, st.Person.Name)
+			continue
+		}
+		sent++
+	}
+	if len(failed) > 0 {
+		return samrad.Errorf(samrad.EINVALID, "%s", s.cat.T(v.Lang, "notice_failed", sent, strings.Join(failed, ", ")))
+	}
+	if sent == 0 {
+		return samrad.Errorf(samrad.EINVALID, "%s", s.cat.T(v.Lang, "notice_nobody", strings.Join(skipped, ", ")))
+	}
+	return s.db.SetMeetingStatus(ctx, m.ID, samrad.MeetingNoticeSent)
+}
