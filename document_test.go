@@ -26,10 +26,17 @@ func TestDetectDocumentType(t *testing.T) {
 		{"notat.txt", []byte("Sakliste for møtet\n"), true},
 		{"referat.docx", docx.Bytes(), true},
 		{"fake.pdf", []byte("<html><script>alert(1)</script></html>"), false}, // disguised HTML
-		{"fake.pdf", png, false},                                             // a PNG named .pdf
-		{"program.pdf", []byte("MZ\x90\x00\x03\x00\x00\x00"), false},         // an executable
+		{"fake.pdf", png, false},                                              // a PNG named .pdf
+		{"program.pdf", []byte("MZ\x90\x00\x03\x00\x00\x00"), false},          // an executable
 		{"notat.pdf", []byte("plain text"), false},
-		{"arkiv.docx", func() []byte { var b bytes.Buffer; z := zip.NewWriter(&b); f, _ := z.Create("evil.exe"); f.Write([]byte("x")); z.Close(); return b.Bytes() }(), false},
+		{"arkiv.docx", func() []byte {
+			var b bytes.Buffer
+			z := zip.NewWriter(&b)
+			f, _ := z.Create("evil.exe")
+			f.Write([]byte("x"))
+			z.Close()
+			return b.Bytes()
+		}(), false},
 		{"tom.pdf", nil, false},
 		{"stor.pdf", append(pdf, make([]byte, samrad.MaxDocumentSize)...), false},
 	} {
