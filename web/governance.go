@@ -353,21 +353,9 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, v *view, st
 	if err != nil {
 		return err
 	}
-	votes, err := s.db.MeetingVotes(ctx, m.ID)
+	agenda, err := s.agendaWithVotes(ctx, a, m.ID, items)
 	if err != nil {
 		return err
-	}
-	byCase := map[int64][]samrad.Vote{}
-	for _, vt := range votes {
-		byCase[vt.CaseID] = append(byCase[vt.CaseID], vt)
-	}
-	agenda := make([]agendaView, len(items))
-	for i, it := range items {
-		agenda[i] = agendaView{AgendaItem: it, Label: samrad.CaseNumber(a.CaseScheme, it.Case.Number, it.Case.Year), Votes: byCase[it.Case.ID]}
-		if len(agenda[i].Votes) > 0 {
-			res := samrad.Tally(agenda[i].Votes)
-			agenda[i].Result = &res
-		}
 	}
 	docs, err := s.db.Documents(ctx, m.ID, 0)
 	if err != nil {
@@ -796,21 +784,9 @@ func (s *Server) meetingDocument(w http.ResponseWriter, r *http.Request, v *view
 	if err != nil {
 		return err
 	}
-	votes, err := s.db.MeetingVotes(ctx, m.ID)
+	agenda, err := s.agendaWithVotes(ctx, a, m.ID, items)
 	if err != nil {
 		return err
-	}
-	byCase := map[int64][]samrad.Vote{}
-	for _, vt := range votes {
-		byCase[vt.CaseID] = append(byCase[vt.CaseID], vt)
-	}
-	agenda := make([]agendaView, len(items))
-	for i, it := range items {
-		agenda[i] = agendaView{AgendaItem: it, Label: samrad.CaseNumber(a.CaseScheme, it.Case.Number, it.Case.Year), Votes: byCase[it.Case.ID]}
-		if len(agenda[i].Votes) > 0 {
-			res := samrad.Tally(agenda[i].Votes)
-			agenda[i].Result = &res
-		}
 	}
 	seats, err := s.db.Seats(ctx, b.ID)
 	if err != nil {
@@ -837,4 +813,26 @@ func (s *Server) meetingDocument(w http.ResponseWriter, r *http.Request, v *view
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), m.Label(), Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10)), title, "")
 	s.render(w, http.StatusOK, "meeting_document", v)
 	return nil
+}
+
+// agendaWithVotes pairs each agenda item with its case number and the
+// votes and result on it, reading the meeting's votes in one query.
+func (s *Server) agendaWithVotes(ctx context.Context, a samrad.Alliance, meetingID int64, items []samrad.AgendaItem) ([]agendaView, error) {
+	votes, err := s.db.MeetingVotes(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	byCase := map[int64][]samrad.Vote{}
+	for _, vt := range votes {
+		byCase[vt.CaseID] = append(byCase[vt.CaseID], vt)
+	}
+	agenda := make([]agendaView, len(items))
+	for i, it := range items {
+		agenda[i] = agendaView{AgendaItem: it, Label: samrad.CaseNumber(a.CaseScheme, it.Case.Number, it.Case.Year), Votes: byCase[it.Case.ID]}
+		if len(agenda[i].Votes) > 0 {
+			res := samrad.Tally(agenda[i].Votes)
+			agenda[i].Result = &res
+		}
+	}
+	return agenda, nil
 }
