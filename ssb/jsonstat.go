@@ -3,529 +3,816 @@ package ssb
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"math/bits"
 	"strconv"
 	"strings"
 )
 
-// MaxCells caps the size of a dataset.
+// MaxCells caps the number of cells in a JSON-stat dataset (the product of
+// "size"). A bigger document is refused with a ParseError before its values
+// are stored.
 const MaxCells = 10_000_000
 
-// Cube is a decoded JSON-stat 2.0 dataset.
+// maxJSONBytes caps the size of a JSON document.
+const maxJSONBytes = 512 << 20
+
+// Cube is a decoded JSON-stat 2.0 dataset. It is generic: any SSB table
+// decodes into one.
 type Cube struct {
 	Label, Source, Updated string
-	TableID                string
-	IDs                    []string
-	Sizes                  []int
+	TableID                string   // extension.px.tableid when present
+	IDs                    []string // dimension ids in order
+	Sizes                  []int    // number of categories per dimension, same order as IDs
 	Dims                   map[string]*Dimension
-	Roles                  map[string][]string
-	Values                 []Cell // row-major: the last id varies fastest
+	Roles                  map[string][]string // "geo", "time", "metric" → dimension ids
+	Values                 []Cell              // len == product of Sizes, row-major: the last id varies fastest
 }
 
 // Dimension is one dimension of a cube with its categories in index order.
 type Dimension struct {
 	ID, Label string
-	Codes     []string
-	Labels    map[string]string
-	Units     map[string]Unit
+	Codes     []string          // category codes in index order
+	Labels    map[string]string // code → label; the code itself when the input has no label
+	Units     map[string]Unit   // code → unit, for metric categories that declare one
 	pos       map[string]int
 }
 
-// Unit describes a metric category.
+// Unit describes the unit of a metric category.
 type Unit struct {
 	Base     string
 	Decimals int
 }
 
-// Cell is one value. Present is false for null cells; Status holds the SSB
-// symbol ("..", ".", ":", "-") when one is given.
+// Cell is one value of a cube. Present is false for null or absent cells.
+// Status is the SSB symbol given for the cell, if any: ".." missing data,
+// "." cannot occur, ":" confidential, "-" zero.
 type Cell struct {
 	Value   float64
 	Present bool
 	Status  string
 }
 
-type rawCategory struct {
-	Index json.RawMessage            `json:"index"`
-	Label map[string]string          `json:"label"`
-	Unit  map[string]json.RawMessage `json:"unit"`
-}
-
-type rawDimension struct {
-	Label    string      `json:"label"`
-	Category rawCategory `json:"category"`
-}
-
-type rawDataset struct {
-	Version   string                     `json:"version"`
-	Class     string                     `json:"class"`
-	Label     string                     `json:"label"`
-	Source    string                     `json:"source"`
-	Updated   string                     `json:"updated"`
-	ID        []string                   `json:"id"`
-	Size      []int                      `json:"size"`
-	Role      map[string][]string        `json:"role"`
-	Dimension map[string]json.RawMessage `json:"dimension"`
-	Value     json.RawMessage            `json:"value"`
-	Status    json.RawMessage            `json:"status"`
-	Extension struct {
-		PX struct {
-			TableID string `json:"tableid"`
-		} `json:"px"`
-	} `json:"extension"`
-	Dataset json.RawMessage `json:"dataset"`
-}
-
-// DecodeJSONStat decodes a JSON-stat 2.0 dataset, or a 1.x response that
-// wraps one in {"dataset": …} with id, size and role inside "dimension".
+// DecodeJSONStat decodes a JSON-stat 2.0 dataset (the json-stat2 output of
+// SSB's PxWebApi v2 and v0), or a JSON-stat 1.x response that wraps the
+// dataset in {"dataset": {…}} and keeps id, size and role inside
+// "dimension". file names the input in errors, which are *ParseError.
+//
+// category.index may be an object or an array; value may be an array or a
+// sparse object keyed by position; status may be an object keyed by
+// position, an array, or one string for every cell.
 func DecodeJSONStat(r io.Reader, file string) (*Cube, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 512<<20))
+	data, err := readAllLimit(r, maxJSONBytes, file)
 	if err != nil {
 		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	var raw rawDataset
-	if err := strictDecode(data, &raw); err != nil {
-		return nil, errorf(file, 0, "", "not JSON-stat: %v", err)
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
+	d := &jsonStatReader{data: data, file: file, dec: json.NewDecoder(bytes.NewReader(data))}
+	d.dec.UseNumber()
+	raw, err := d.document()
+	if err != nil {
+		return nil, err
 	}
-	if len(raw.Dataset) > 0 && raw.ID == nil {
-		var inner rawDataset
-		if err := strictDecode(raw.Dataset, &inner); err != nil {
-			return nil, errorf(file, 0, "dataset", "%v", err)
-		}
-		raw = inner
-		// 1.x keeps id, size and role inside "dimension".
-		if v, ok := raw.Dimension["id"]; ok {
-			if err := json.Unmarshal(v, &raw.ID); err != nil {
-				return nil, errorf(file, 0, "dimension.id", "%v", err)
-			}
-			delete(raw.Dimension, "id")
-		}
-		if v, ok := raw.Dimension["size"]; ok {
-			if err := json.Unmarshal(v, &raw.Size); err != nil {
-				return nil, errorf(file, 0, "dimension.size", "%v", err)
-			}
-			delete(raw.Dimension, "size")
-		}
-		if v, ok := raw.Dimension["role"]; ok {
-			if err := json.Unmarshal(v, &raw.Role); err != nil {
-				return nil, errorf(file, 0, "dimension.role", "%v", err)
-			}
-			delete(raw.Dimension, "role")
-		}
-		if raw.Class == "" {
-			raw.Class = "dataset"
-		}
-	}
-	if raw.Class != "dataset" {
-		return nil, errorf(file, 0, "class", "%q is not \"dataset\"", raw.Class)
-	}
-	if len(raw.ID) == 0 {
-		return nil, errorf(file, 0, "id", "missing")
-	}
-	if len(raw.ID) != len(raw.Size) {
-		return nil, errorf(file, 0, "size", "%d dimensions in \"id\" but %d sizes", len(raw.ID), len(raw.Size))
-	}
-	c := &Cube{Label: raw.Label, Source: raw.Source, Updated: raw.Updated, TableID: raw.Extension.PX.TableID,
-		IDs: raw.ID, Sizes: raw.Size, Dims: map[string]*Dimension{}, Roles: raw.Role}
-	total := 1
-	for i, id := range raw.ID {
-		if raw.Size[i] < 0 {
-			return nil, errorf(file, 0, "size", "negative size for %q", id)
-		}
-		total *= raw.Size[i]
-		if total > MaxCells {
-			return nil, errorf(file, 0, "size", "more than %d cells", MaxCells)
-		}
-		rd, ok := raw.Dimension[id]
-		if !ok {
-			return nil, errorf(file, 0, "dimension", "unknown dimension %q in \"id\"", id)
-		}
-		dim, err := decodeDimension(id, rd)
-		if err != nil {
-			return nil, errorf(file, 0, "dimension."+id, "%v", err)
-		}
-		if len(dim.Codes) != raw.Size[i] {
-			return nil, errorf(file, 0, "dimension."+id, "%d categories but size %d", len(dim.Codes), raw.Size[i])
-		}
-		c.Dims[id] = dim
-	}
-	c.Values = make([]Cell, total)
-	if err := decodeValues(raw.Value, c.Values); err != nil {
-		return nil, errorf(file, 0, "value", "%v", err)
-	}
-	if err := decodeStatus(raw.Status, c.Values); err != nil {
-		return nil, errorf(file, 0, "status", "%v", err)
-	}
-	return c, nil
+	return raw.cube(file)
 }
 
-func strictDecode(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return err
+// readAllLimit reads r to the end, refusing more than limit bytes.
+func readAllLimit(r io.Reader, limit int64, file string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	if dec.More() {
-		return fmt.Errorf("data after the JSON document")
+	if int64(len(data)) > limit {
+		return nil, errorf(file, 0, "", "the file is larger than %d MiB", limit>>20)
+	}
+	return data, nil
+}
+
+type jsonStatReader struct {
+	data []byte
+	file string
+	dec  *json.Decoder
+}
+
+// rawDataset collects the members of a dataset object as they come; the
+// order of members in a JSON object is not fixed.
+type rawDataset struct {
+	class, label, source, updated string
+	hasClass                      bool
+	id                            []string
+	size                          []int
+	role                          map[string][]string
+	dims                          map[string]json.RawMessage
+	extension                     json.RawMessage
+
+	hasValue  bool
+	values    []Cell      // array form
+	sparse    []sparseVal // object form
+	isSparse  bool
+	statusAll *string     // one status for every cell
+	statusArr []string    // array form ("" for null)
+	statusMap []sparseVal // object form; only Status is set
+	wrapped   *rawDataset // "dataset" of a 1.x response
+}
+
+type sparseVal struct {
+	pos  int
+	key  string
+	cell Cell
+}
+
+// syntaxError turns an error of the JSON decoder into a ParseError with the
+// line where the input went wrong.
+func (d *jsonStatReader) syntaxError(err error, field string) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return errorf(d.file, lineAt(d.data, se.Offset), jsonField(field), "not valid JSON: %v", se)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		if len(bytes.TrimSpace(d.data)) == 0 {
+			return errorf(d.file, 0, "", "the file is empty")
+		}
+		return errorf(d.file, lineAt(d.data, int64(len(d.data))), jsonField(field), "the JSON document ends too early")
+	}
+	return errorf(d.file, 0, jsonField(field), "%v", err)
+}
+
+// withArticle puts "a" or "an" before the name of a JSON type.
+func withArticle(name string) string {
+	if name != "" && strings.ContainsRune("aeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
+}
+
+func goTypeName(t string) string {
+	switch {
+	case t == "string":
+		return "a string"
+	case t == "int":
+		return "a whole number"
+	case strings.HasPrefix(t, "[]"):
+		return "an array of " + strings.TrimPrefix(goTypeName(t[2:]), "a ") + "s"
+	case strings.HasPrefix(t, "map["):
+		return "an object"
+	}
+	return "another type (" + t + ")"
+}
+
+func (d *jsonStatReader) token(field string) (json.Token, error) {
+	t, err := d.dec.Token()
+	if err != nil {
+		return nil, d.syntaxError(err, field)
+	}
+	return t, nil
+}
+
+func (d *jsonStatReader) decode(field string, v any) error {
+	start := d.dec.InputOffset()
+	if err := d.dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			// The offset of a type error is not the place in the input.
+			return errorf(d.file, lineAt(d.data, start), jsonField(field), "has %s where %s was expected", withArticle(te.Value), goTypeName(te.Type.String()))
+		}
+		return d.syntaxError(err, field)
 	}
 	return nil
 }
 
-func decodeDimension(id string, raw json.RawMessage) (*Dimension, error) {
-	var rd rawDimension
-	if err := json.Unmarshal(raw, &rd); err != nil {
+// document reads the whole input: one JSON object and nothing after it.
+func (d *jsonStatReader) document() (*rawDataset, error) {
+	t, err := d.token("")
+	if err != nil {
 		return nil, err
 	}
-	d := &Dimension{ID: id, Label: rd.Label, Labels: rd.Category.Label, Units: map[string]Unit{}, pos: map[string]int{}}
-	idx := bytes.TrimSpace(rd.Category.Index)
-	switch {
-	case len(idx) == 0:
-		// A single category may omit the index; its code comes from the labels.
-		if len(rd.Category.Label) != 1 {
-			return nil, fmt.Errorf("category.index is missing")
+	if t != json.Delim('{') {
+		return nil, errorf(d.file, lineAt(d.data, d.dec.InputOffset()), "", "not a JSON-stat dataset: the document is %s, not an object", describeToken(t))
+	}
+	raw, err := d.datasetBody("", true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.dec.Token(); err != io.EOF {
+		return nil, errorf(d.file, lineAt(d.data, d.dec.InputOffset()), "", "data after the end of the JSON document")
+	}
+	return raw, nil
+}
+
+func describeToken(t json.Token) string {
+	switch v := t.(type) {
+	case json.Delim:
+		if v == '[' {
+			return "an array"
 		}
-		for code := range rd.Category.Label {
+		return "an object"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "a value"
+}
+
+// datasetBody reads the members of a dataset object whose '{' has been
+// read. prefix is "dataset." inside a 1.x wrapper.
+func (d *jsonStatReader) datasetBody(prefix string, top bool) (*rawDataset, error) {
+	raw := &rawDataset{}
+	for d.dec.More() {
+		t, err := d.token(prefix)
+		if err != nil {
+			return nil, err
+		}
+		key, _ := t.(string)
+		field := prefix + key
+		switch key {
+		case "class":
+			raw.hasClass = true
+			err = d.decode(field, &raw.class)
+		case "label":
+			err = d.decode(field, &raw.label)
+		case "source":
+			err = d.decode(field, &raw.source)
+		case "updated":
+			err = d.decode(field, &raw.updated)
+		case "id":
+			err = d.decode(field, &raw.id)
+		case "size":
+			err = d.decode(field, &raw.size)
+		case "role":
+			err = d.decode(field, &raw.role)
+		case "dimension":
+			err = d.decode(field, &raw.dims)
+		case "extension":
+			err = d.decode(field, &raw.extension)
+		case "value":
+			err = d.values(raw, field)
+		case "status":
+			err = d.status(raw, field)
+		case "dataset":
+			if !top {
+				err = d.skip(field)
+				break
+			}
+			t, err = d.token(field)
+			if err != nil {
+				break
+			}
+			if t != json.Delim('{') {
+				return nil, fieldError(d.file, field, "is %s, not an object", describeToken(t))
+			}
+			raw.wrapped, err = d.datasetBody(field+".", false)
+		default:
+			err = d.skip(field)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if _, err := d.token(prefix); err != nil { // the closing '}'
+		return nil, err
+	}
+	return raw, nil
+}
+
+func (d *jsonStatReader) skip(field string) error {
+	var v json.RawMessage
+	return d.decode(field, &v)
+}
+
+// values reads "value": an array with one entry per cell, or an object
+// keyed by cell position.
+func (d *jsonStatReader) values(raw *rawDataset, field string) error {
+	raw.hasValue = true
+	raw.values, raw.sparse, raw.isSparse = nil, nil, false
+	// The usual form, an array of numbers and nulls, is read in one piece:
+	// the decoder checks the syntax, and a plain scan of the checked bytes
+	// is much faster than one token at a time.
+	start := d.dec.InputOffset()
+	for start < int64(len(d.data)) && (isJSONSpace(d.data[start]) || d.data[start] == ':') {
+		start++
+	}
+	if start < int64(len(d.data)) && d.data[start] == '[' {
+		var arr json.RawMessage
+		if err := d.decode(field, &arr); err != nil {
+			return err
+		}
+		vals, bad, err := scanValueArray(arr)
+		if err != nil {
+			return errorf(d.file, lineAt(d.data, start+int64(bad)), jsonField(field), "%v", err)
+		}
+		raw.values = vals
+		return nil
+	}
+	t, err := d.token(field)
+	if err != nil {
+		return err
+	}
+	switch t {
+	case json.Delim('{'):
+		raw.isSparse = true
+		for d.dec.More() {
+			if len(raw.sparse) >= MaxCells {
+				return fieldError(d.file, field, "more than %d cells", MaxCells)
+			}
+			t, err := d.token(field)
+			if err != nil {
+				return err
+			}
+			key, _ := t.(string)
+			pos, ok := positionKey(key)
+			t, err = d.token(field)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errorf(d.file, lineAt(d.data, d.dec.InputOffset()), jsonField(field), "key %q is not a cell position", key)
+			}
+			c, err := cellOf(t)
+			if err != nil {
+				return errorf(d.file, lineAt(d.data, d.dec.InputOffset()), jsonField(field), "cell %q: %v", key, err)
+			}
+			raw.sparse = append(raw.sparse, sparseVal{pos: pos, key: key, cell: c})
+		}
+	case nil:
+		raw.hasValue = false
+		return nil
+	default:
+		return fieldError(d.file, field, "is %s, not an array or an object", describeToken(t))
+	}
+	_, err = d.token(field) // ']' or '}'
+	return err
+}
+
+func isJSONSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}
+
+// scanValueArray reads a JSON array of numbers and nulls that the decoder
+// has already found to be valid JSON. On error it returns the offset of
+// the bad element.
+func scanValueArray(b []byte) ([]Cell, int, error) {
+	n := 0 // a first guess of the number of cells, to allocate once
+	for _, c := range b {
+		if c == ',' {
+			n++
+		}
+	}
+	if n >= MaxCells {
+		return nil, 0, fmt.Errorf("more than %d cells", MaxCells)
+	}
+	cells := make([]Cell, 0, n+1)
+	i := 1 // after '['
+	for {
+		for i < len(b) && (isJSONSpace(b[i]) || b[i] == ',') {
+			i++
+		}
+		if i >= len(b) || b[i] == ']' {
+			return cells, 0, nil
+		}
+		if len(cells) >= MaxCells {
+			return nil, i, fmt.Errorf("more than %d cells", MaxCells)
+		}
+		start := i
+		switch c := b[i]; {
+		case c == 'n': // null
+			cells = append(cells, Cell{})
+			i += len("null")
+		case c == '-' || (c >= '0' && c <= '9'):
+			i++
+			for i < len(b) && (b[i] >= '0' && b[i] <= '9' || b[i] == '.' || b[i] == 'e' || b[i] == 'E' || b[i] == '+' || b[i] == '-') {
+				i++
+			}
+			v, ok := wholeNumber(b[start:i])
+			if !ok {
+				f, err := strconv.ParseFloat(string(b[start:i]), 64)
+				if err != nil {
+					return nil, start, fmt.Errorf("cell %d: %s is out of range", len(cells), b[start:i])
+				}
+				v = f
+			}
+			cells = append(cells, Cell{Value: v, Present: true})
+		default:
+			// A string, a boolean, an array or an object: let the decoder
+			// read it for the message.
+			dec := json.NewDecoder(bytes.NewReader(b[start:]))
+			dec.UseNumber()
+			t, err := dec.Token()
+			if err != nil {
+				return nil, start, fmt.Errorf("cell %d: %v", len(cells), err)
+			}
+			_, err = cellOf(t)
+			return nil, start, fmt.Errorf("cell %d: %v", len(cells), err)
+		}
+	}
+}
+
+// wholeNumber reads plain digits quickly; anything else is left to
+// strconv.ParseFloat.
+func wholeNumber(b []byte) (float64, bool) {
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return float64(n), true
+}
+
+// positionKey reads a key of a sparse value or status object.
+func positionKey(key string) (int, bool) {
+	if key == "" || len(key) > 10 {
+		return 0, false
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < '0' || key[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(key)
+	return n, err == nil
+}
+
+func cellOf(t json.Token) (Cell, error) {
+	switch v := t.(type) {
+	case nil:
+		return Cell{}, nil
+	case json.Number:
+		f, err := strconv.ParseFloat(string(v), 64)
+		if err != nil {
+			return Cell{}, fmt.Errorf("%s is out of range", v)
+		}
+		return Cell{Value: f, Present: true}, nil
+	case string:
+		return Cell{}, fmt.Errorf("%q is not a number", v)
+	case bool:
+		return Cell{}, fmt.Errorf("%v is not a number", v)
+	}
+	return Cell{}, fmt.Errorf("%s is not a number", describeToken(t))
+}
+
+// status reads "status": one string for all cells, an array, or an object
+// keyed by cell position.
+func (d *jsonStatReader) status(raw *rawDataset, field string) error {
+	raw.statusAll, raw.statusArr, raw.statusMap = nil, nil, nil
+	t, err := d.token(field)
+	if err != nil {
+		return err
+	}
+	statusOf := func(t json.Token) (string, error) {
+		switch v := t.(type) {
+		case nil:
+			return "", nil
+		case string:
+			return v, nil
+		}
+		return "", errorf(d.file, lineAt(d.data, d.dec.InputOffset()), jsonField(field), "%s is not a status string", describeToken(t))
+	}
+	switch t {
+	case nil:
+		return nil
+	case json.Delim('['):
+		for d.dec.More() {
+			if len(raw.statusArr) >= MaxCells {
+				return fieldError(d.file, field, "more than %d cells", MaxCells)
+			}
+			t, err := d.token(field)
+			if err != nil {
+				return err
+			}
+			s, err := statusOf(t)
+			if err != nil {
+				return err
+			}
+			raw.statusArr = append(raw.statusArr, s)
+		}
+	case json.Delim('{'):
+		raw.statusMap = []sparseVal{}
+		for d.dec.More() {
+			if len(raw.statusMap) >= MaxCells {
+				return fieldError(d.file, field, "more than %d cells", MaxCells)
+			}
+			t, err := d.token(field)
+			if err != nil {
+				return err
+			}
+			key, _ := t.(string)
+			pos, ok := positionKey(key)
+			if t, err = d.token(field); err != nil {
+				return err
+			}
+			if !ok {
+				return errorf(d.file, lineAt(d.data, d.dec.InputOffset()), jsonField(field), "key %q is not a cell position", key)
+			}
+			s, err := statusOf(t)
+			if err != nil {
+				return err
+			}
+			raw.statusMap = append(raw.statusMap, sparseVal{pos: pos, key: key, cell: Cell{Status: s}})
+		}
+	default:
+		if s, ok := t.(string); ok {
+			raw.statusAll = &s
+			return nil
+		}
+		return fieldError(d.file, field, "is %s, not a string, an array or an object", describeToken(t))
+	}
+	_, err = d.token(field)
+	return err
+}
+
+// cube checks the collected members and builds the Cube.
+func (raw *rawDataset) cube(file string) (*Cube, error) {
+	prefix := ""
+	if raw.wrapped != nil && !raw.hasClass {
+		// JSON-stat 1.x: {"dataset": {…}}, with id, size and role inside "dimension".
+		prefix = "dataset."
+		raw = raw.wrapped
+		if err := raw.unwrapV1(file, prefix); err != nil {
+			return nil, err
+		}
+		if !raw.hasClass {
+			raw.class = "dataset"
+		}
+	} else if !raw.hasClass {
+		if raw.id == nil && raw.dims == nil {
+			return nil, errorf(file, 0, "", `not a JSON-stat dataset: no "class", "id" or "dimension" (expected JSON-stat 2.0, or 1.x wrapped in "dataset")`)
+		}
+		return nil, fieldError(file, "class", `missing; a JSON-stat 2.0 dataset has "class": "dataset"`)
+	}
+	if raw.class != "dataset" {
+		return nil, fieldError(file, prefix+"class", "%q is not \"dataset\" (ask SSB for the data of one table)", raw.class)
+	}
+	idField, sizeField := prefix+"id", prefix+"size"
+	if prefix != "" {
+		idField, sizeField = prefix+"dimension.id", prefix+"dimension.size"
+	}
+	if len(raw.id) == 0 {
+		return nil, fieldError(file, idField, "missing or empty")
+	}
+	if len(raw.id) != len(raw.size) {
+		return nil, fieldError(file, sizeField, "%d dimensions in \"id\" but %d sizes", len(raw.id), len(raw.size))
+	}
+	total := 1
+	for i, n := range raw.size {
+		if n < 0 {
+			return nil, fieldError(file, sizeField, "size %d of %q is negative", n, raw.id[i])
+		}
+		if hi, lo := bits.Mul64(uint64(total), uint64(n)); hi != 0 || lo > MaxCells {
+			return nil, fieldError(file, sizeField, "%v is more than the limit of %d cells; ask for fewer regions, years or groups", raw.size, MaxCells)
+		}
+		total *= n
+	}
+	c := &Cube{
+		Label: raw.label, Source: raw.source, Updated: raw.updated,
+		IDs: raw.id, Sizes: raw.size, Dims: make(map[string]*Dimension, len(raw.id)),
+		Roles: raw.role,
+	}
+	if c.Roles == nil {
+		c.Roles = map[string][]string{}
+	}
+	if len(raw.extension) > 0 {
+		var ext struct {
+			PX struct {
+				TableID json.RawMessage `json:"tableid"`
+			} `json:"px"`
+		}
+		if json.Unmarshal(raw.extension, &ext) == nil {
+			var s string
+			if json.Unmarshal(ext.PX.TableID, &s) == nil {
+				c.TableID = s
+			} else if n := strings.TrimSpace(string(ext.PX.TableID)); n != "" && n != "null" {
+				c.TableID = n // a number
+			}
+		}
+	}
+	for i, id := range raw.id {
+		if _, dup := c.Dims[id]; dup {
+			return nil, fieldError(file, idField, "dimension %q appears twice", id)
+		}
+		rd, ok := raw.dims[id]
+		if !ok {
+			return nil, fieldError(file, idField, "unknown dimension %q: it is not in \"dimension\"", id)
+		}
+		field := prefix + "dimension." + id
+		dim, err := decodeDimension(id, rd, file, field)
+		if err != nil {
+			return nil, err
+		}
+		if len(dim.Codes) != raw.size[i] {
+			return nil, fieldError(file, field, "%d categories but size %d", len(dim.Codes), raw.size[i])
+		}
+		c.Dims[id] = dim
+	}
+	valueField, statusField := prefix+"value", prefix+"status"
+	switch {
+	case !raw.hasValue:
+		return nil, fieldError(file, valueField, "missing")
+	case raw.isSparse:
+		c.Values = make([]Cell, total)
+		for _, v := range raw.sparse {
+			if v.pos >= total {
+				return nil, fieldError(file, valueField, "key %q is out of range: size says %d cells", v.key, total)
+			}
+			c.Values[v.pos] = v.cell
+		}
+	default:
+		if len(raw.values) != total {
+			return nil, fieldError(file, valueField, "size says %d cells but value has %d", total, len(raw.values))
+		}
+		c.Values = raw.values
+		if c.Values == nil {
+			c.Values = []Cell{}
+		}
+	}
+	switch {
+	case raw.statusAll != nil:
+		for i := range c.Values {
+			c.Values[i].Status = *raw.statusAll
+		}
+	case raw.statusArr != nil:
+		switch len(raw.statusArr) {
+		case total:
+			for i, s := range raw.statusArr {
+				c.Values[i].Status = s
+			}
+		case 1: // one status for every cell
+			for i := range c.Values {
+				c.Values[i].Status = raw.statusArr[0]
+			}
+		default:
+			return nil, fieldError(file, statusField, "size says %d cells but status has %d", total, len(raw.statusArr))
+		}
+	case raw.statusMap != nil:
+		for _, v := range raw.statusMap {
+			if v.pos >= total {
+				return nil, fieldError(file, statusField, "key %q is out of range: size says %d cells", v.key, total)
+			}
+			c.Values[v.pos].Status = v.cell.Status
+		}
+	}
+	return c, nil
+}
+
+// unwrapV1 moves id, size and role of a 1.x dataset out of "dimension".
+func (raw *rawDataset) unwrapV1(file, prefix string) error {
+	for _, m := range []struct {
+		key string
+		v   any
+		set bool
+	}{
+		{"id", &raw.id, raw.id != nil},
+		{"size", &raw.size, raw.size != nil},
+		{"role", &raw.role, raw.role != nil},
+	} {
+		v, ok := raw.dims[m.key]
+		if !ok {
+			continue
+		}
+		delete(raw.dims, m.key)
+		if m.set {
+			continue // given beside "dimension" as well; that one wins
+		}
+		if err := json.Unmarshal(v, m.v); err != nil {
+			return fieldError(file, prefix+"dimension."+m.key, "%v", jsonTypeMessage(err))
+		}
+	}
+	return nil
+}
+
+func jsonTypeMessage(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("has %s where %s was expected", withArticle(te.Value), goTypeName(te.Type.String()))
+	}
+	return err.Error()
+}
+
+type rawDimension struct {
+	Label    string `json:"label"`
+	Category *struct {
+		Index json.RawMessage            `json:"index"`
+		Label map[string]string          `json:"label"`
+		Unit  map[string]json.RawMessage `json:"unit"`
+	} `json:"category"`
+}
+
+func decodeDimension(id string, raw json.RawMessage, file, field string) (*Dimension, error) {
+	var rd rawDimension
+	if err := json.Unmarshal(raw, &rd); err != nil {
+		return nil, fieldError(file, field, "%s", jsonTypeMessage(err))
+	}
+	if rd.Category == nil {
+		return nil, fieldError(file, field, "no \"category\"")
+	}
+	cat := rd.Category
+	d := &Dimension{ID: id, Label: rd.Label, Labels: map[string]string{}, Units: map[string]Unit{}}
+	if d.Label == "" {
+		d.Label = id
+	}
+	idx := bytes.TrimSpace(cat.Index)
+	indexField := field + ".category.index"
+	switch {
+	case len(idx) == 0 || string(idx) == "null":
+		// A dimension with one category may leave out the index; the code
+		// is then the only key of the labels.
+		if len(cat.Label) != 1 {
+			return nil, fieldError(file, indexField, "missing")
+		}
+		for code := range cat.Label {
 			d.Codes = []string{code}
 		}
 	case idx[0] == '[':
 		if err := json.Unmarshal(idx, &d.Codes); err != nil {
-			return nil, fmt.Errorf("category.index: %v", err)
+			return nil, fieldError(file, indexField, "%s", jsonTypeMessage(err))
 		}
 	case idx[0] == '{':
 		var m map[string]int
 		if err := json.Unmarshal(idx, &m); err != nil {
-			return nil, fmt.Errorf("category.index: %v", err)
+			return nil, fieldError(file, indexField, "%s", jsonTypeMessage(err))
 		}
 		d.Codes = make([]string, len(m))
+		used := make([]bool, len(m))
 		for code, p := range m {
-			if p < 0 || p >= len(m) || d.Codes[p] != "" {
-				return nil, fmt.Errorf("category.index: position %d of %q is out of range or used twice", p, code)
+			if p < 0 || p >= len(m) || used[p] {
+				return nil, fieldError(file, indexField, "position %d of %q is out of range or used twice", p, code)
 			}
-			d.Codes[p] = code
+			d.Codes[p], used[p] = code, true
 		}
 	default:
-		return nil, fmt.Errorf("category.index must be an object or an array")
+		return nil, fieldError(file, indexField, "is neither an object nor an array")
 	}
+	d.pos = make(map[string]int, len(d.Codes))
 	for i, code := range d.Codes {
 		if _, dup := d.pos[code]; dup {
-			return nil, fmt.Errorf("category %q appears twice", code)
+			return nil, fieldError(file, indexField, "category %q appears twice", code)
 		}
 		d.pos[code] = i
-	}
-	if d.Labels == nil {
-		d.Labels = map[string]string{}
-	}
-	for _, code := range d.Codes {
-		if d.Labels[code] == "" {
+		if l := cat.Label[code]; l != "" {
+			d.Labels[code] = l
+		} else {
 			d.Labels[code] = code
 		}
 	}
-	for code, u := range rd.Category.Unit {
+	for code, u := range cat.Unit {
 		var unit struct {
 			Base     string `json:"base"`
 			Decimals int    `json:"decimals"`
 		}
 		if json.Unmarshal(u, &unit) == nil {
-			d.Units[code] = Unit{unit.Base, unit.Decimals}
+			d.Units[code] = Unit{Base: unit.Base, Decimals: unit.Decimals}
 		}
 	}
 	return d, nil
 }
 
-func parseNumber(v any) (float64, bool, error) {
-	switch x := v.(type) {
-	case nil:
-		return 0, false, nil
-	case json.Number:
-		f, err := strconv.ParseFloat(string(x), 64)
-		return f, err == nil, err
-	}
-	return 0, false, fmt.Errorf("%v is not a number", v)
-}
-
-func decodeValues(raw json.RawMessage, cells []Cell) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return fmt.Errorf("missing")
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if raw[0] == '[' {
-		var list []any
-		if err := dec.Decode(&list); err != nil {
-			return err
-		}
-		if len(list) != len(cells) {
-			return fmt.Errorf("size says %d cells but value has %d", len(cells), len(list))
-		}
-		for i, v := range list {
-			f, ok, err := parseNumber(v)
-			if err != nil {
-				return fmt.Errorf("cell %d: %v", i, err)
-			}
-			cells[i] = Cell{Value: f, Present: ok}
-		}
-		return nil
-	}
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return err
-	}
-	for k, v := range m {
-		i, err := strconv.Atoi(k)
-		if err != nil || i < 0 || i >= len(cells) {
-			return fmt.Errorf("key %q is not a cell position below %d", k, len(cells))
-		}
-		f, ok, err := parseNumber(v)
-		if err != nil {
-			return fmt.Errorf("cell %d: %v", i, err)
-		}
-		cells[i] = Cell{Value: f, Present: ok}
-	}
-	return nil
-}
-
-func decodeStatus(raw json.RawMessage, cells []Cell) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return err
-		}
-		for i := range cells {
-			cells[i].Status = s
-		}
-	case '[':
-		var list []*string
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return err
-		}
-		if len(list) != len(cells) {
-			return fmt.Errorf("%d statuses for %d cells", len(list), len(cells))
-		}
-		for i, s := range list {
-			if s != nil {
-				cells[i].Status = *s
-			}
-		}
-	case '{':
-		var m map[string]string
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return err
-		}
-		for k, s := range m {
-			i, err := strconv.Atoi(k)
-			if err != nil || i < 0 || i >= len(cells) {
-				return fmt.Errorf("key %q is not a cell position below %d", k, len(cells))
-			}
-			cells[i].Status = s
-		}
-	default:
-		return fmt.Errorf("must be a string, an array or an object")
-	}
-	return nil
-}
-
-// Index returns the position of the cell with one code per dimension.
+// Index returns the position in Values of the cell that has the given code
+// in every dimension. It reports false when a dimension has no code in
+// coords or the code is not one of its categories. Keys of coords that are
+// not dimensions of the cube are ignored.
 func (c *Cube) Index(coords map[string]string) (int, bool) {
+	if len(c.IDs) != len(c.Sizes) {
+		return 0, false
+	}
 	pos := 0
 	for i, id := range c.IDs {
-		p, ok := c.Dims[id].pos[coords[id]]
-		if !ok {
+		d := c.Dims[id]
+		code, ok := coords[id]
+		if d == nil || !ok {
+			return 0, false
+		}
+		p, ok := d.position(code)
+		if !ok || p >= c.Sizes[i] {
 			return 0, false
 		}
 		pos = pos*c.Sizes[i] + p
 	}
+	if pos >= len(c.Values) {
+		return 0, false
+	}
 	return pos, true
 }
 
-func (c *Cube) roleDim(role, fallback string) string {
-	if ids := c.Roles[role]; len(ids) == 1 {
-		if _, ok := c.Dims[ids[0]]; ok {
-			return ids[0]
+// position finds a code; it also works for a Dimension built by hand.
+func (d *Dimension) position(code string) (int, bool) {
+	if d.pos != nil {
+		p, ok := d.pos[code]
+		return p, ok
+	}
+	for i, c := range d.Codes {
+		if c == code {
+			return i, true
 		}
 	}
-	if _, ok := c.Dims[fallback]; ok {
-		return fallback
-	}
-	return ""
-}
-
-// Observation is persons in a region on 1 January of Year.
-type Observation struct {
-	Region  string
-	Year    int
-	Persons int64
-}
-
-// Missing is a cell without a figure, with the SSB symbol if given.
-type Missing struct {
-	Region string
-	Year   int
-	Status string
-}
-
-// Population is population data read from a file.
-type Population struct {
-	File, Table, Label, Source, Updated string
-	Observations                        []Observation // sorted by region, then year
-	Missing                             []Missing     // never turned into 0
-	Skipped                             []string      // region codes that are not the country, a county or a municipality
-}
-
-// PopulationFromCube turns a cube of table 07459 (or any cube with a region
-// and a time dimension counting persons) into observations. Dimensions other
-// than region, time and a single metric are summed over; a missing cell in
-// such a sum makes the whole (region, year) missing.
-func PopulationFromCube(c *Cube, file string) (*Population, error) {
-	region := c.roleDim("geo", "Region")
-	tid := c.roleDim("time", "Tid")
-	if region == "" {
-		return nil, errorf(file, 0, "dimension", "no region dimension (role geo or \"Region\")")
-	}
-	if tid == "" {
-		return nil, errorf(file, 0, "dimension", "no time dimension (role time or \"Tid\")")
-	}
-	metric := c.roleDim("metric", "ContentsCode")
-	metricCode := ""
-	if metric != "" {
-		codes := c.Dims[metric].Codes
-		switch {
-		case len(codes) == 1:
-			metricCode = codes[0]
-		default:
-			for _, code := range codes {
-				if code == "Personer1" {
-					metricCode = code
-				}
-			}
-			if metricCode == "" {
-				return nil, errorf(file, 0, "dimension."+metric, "%d statistics and none is Personer1", len(codes))
-			}
-		}
-	}
-	years := make([]int, len(c.Dims[tid].Codes))
-	for i, code := range c.Dims[tid].Codes {
-		y, err := strconv.Atoi(code)
-		if err != nil || len(code) != 4 {
-			return nil, errorf(file, 0, "dimension."+tid, "%q is not a year", code)
-		}
-		years[i] = y
-	}
-	p := &Population{File: file, Table: c.TableID, Label: c.Label, Source: c.Source, Updated: c.Updated}
-	type key struct {
-		region string
-		year   int
-	}
-	sums := map[key]float64{}
-	missing := map[key]string{}
-	strides := make([]int, len(c.IDs))
-	s := 1
-	for i := len(c.IDs) - 1; i >= 0; i-- {
-		strides[i] = s
-		s *= c.Sizes[i]
-	}
-	skipped := map[string]bool{}
-	for pos, cell := range c.Values {
-		var rcode string
-		var year int
-		skip := false
-		for i, id := range c.IDs {
-			at := (pos / strides[i]) % c.Sizes[i]
-			code := c.Dims[id].Codes[at]
-			switch id {
-			case region:
-				rcode = code
-			case tid:
-				year = years[at]
-			case metric:
-				skip = code != metricCode
-			}
-		}
-		if skip {
-			continue
-		}
-		norm, ok := normaliseRegion(rcode)
-		if !ok {
-			skipped[rcode] = true
-			continue
-		}
-		k := key{norm, year}
-		if !cell.Present {
-			if _, already := missing[k]; !already {
-				missing[k] = cell.Status
-			}
-			continue
-		}
-		if cell.Value < 0 || cell.Value != float64(int64(cell.Value)) {
-			return nil, errorf(file, 0, "value", "region %s year %d: %v is not a whole, non-negative number of persons", norm, year, cell.Value)
-		}
-		sums[k] += cell.Value
-	}
-	for k, v := range sums {
-		if _, gone := missing[k]; gone {
-			continue
-		}
-		p.Observations = append(p.Observations, Observation{k.region, k.year, int64(v)})
-	}
-	for k, st := range missing {
-		p.Missing = append(p.Missing, Missing{k.region, k.year, st})
-	}
-	for code := range skipped {
-		p.Skipped = append(p.Skipped, code)
-	}
-	sortPopulation(p)
-	return p, nil
-}
-
-func sortPopulation(p *Population) {
-	sort.Slice(p.Observations, func(i, j int) bool {
-		a, b := p.Observations[i], p.Observations[j]
-		if a.Region != b.Region {
-			return a.Region < b.Region
-		}
-		return a.Year < b.Year
-	})
-	sort.Slice(p.Missing, func(i, j int) bool {
-		a, b := p.Missing[i], p.Missing[j]
-		if a.Region != b.Region {
-			return a.Region < b.Region
-		}
-		return a.Year < b.Year
-	})
-	sort.Strings(p.Skipped)
-}
-
-// normaliseRegion strips SSB's K-/F- prefixes and accepts "0" (the whole
-// country), 2-digit county and 4-digit municipality codes.
-func normaliseRegion(code string) (string, bool) {
-	code = strings.TrimPrefix(strings.TrimPrefix(code, "K-"), "F-")
-	if code == "0" {
-		return code, true
-	}
-	if len(code) != 2 && len(code) != 4 {
-		return "", false
-	}
-	for _, r := range code {
-		if r < '0' || r > '9' {
-			return "", false
-		}
-	}
-	return code, true
-}
-
-// ParseJSONStatPopulation decodes a JSON-stat population dataset.
-func ParseJSONStatPopulation(r io.Reader, file string) (*Population, error) {
-	c, err := DecodeJSONStat(r, file)
-	if err != nil {
-		return nil, err
-	}
-	return PopulationFromCube(c, file)
+	return 0, false
 }
