@@ -14,6 +14,7 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
+	EUNAVAILABLE  = "unavailable" // a part the server needs is missing or down
 )
 
 // Error is an application error with a code and a message meant for the user.

@@ -12,14 +12,13 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/samrad/samrad/pdf"
 )
 
 //go:embed axe/axe.min.js
@@ -49,24 +48,8 @@ type Browser struct {
 	Path        string // the binary that runs
 }
 
-// FindChromium returns the browser binary: $SAMRAD_CHROMIUM, else
-// /usr/bin/chromium, else chromium or chromium-browser on the PATH.
-func FindChromium() (string, error) {
-	if p := os.Getenv("SAMRAD_CHROMIUM"); p != "" {
-		path, err := exec.LookPath(p)
-		if err != nil {
-			return "", fmt.Errorf("SAMRAD_CHROMIUM=%s is not an executable: %w", p, err)
-		}
-		return path, nil
-	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New("no Chromium found (looked for $SAMRAD_CHROMIUM, /usr/bin/chromium, chromium and chromium-browser on the PATH): " +
-		"install Debian's package with `apt-get install -y chromium` (scripts/test.sh does) or set SAMRAD_CHROMIUM")
-}
+// FindChromium returns the browser binary; see pdf.FindChromium.
+func FindChromium() (string, error) { return pdf.FindChromium() }
 
 // Start launches headless Chromium with a fresh profile, no sandbox (tests
 // run as root in containers) and no background networking, so that the

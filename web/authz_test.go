@@ -81,7 +81,10 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 	query := map[string]string{"fees_csv": "?ar=2019&year=2019"}
 	// Pages for the alliance's administrators only.
 	adminOnly := map[string]bool{"audit": true}
-	unpublished := map[string]bool{"m_record": true}
+	unpublished := map[string]bool{"m_record": true, "m_record_pdf": true}
+	// PDF files need a browser, which this server has not got: where the
+	// page would be shown, the answer is 503 with the reason.
+	printed := map[string]bool{"m_notice_pdf": true, "m_record_pdf": true}
 	// Actions that anyone may use.
 	open := map[string]bool{"login": true, "logout": true}
 	allowed := map[string]bool{"secretariat": true, "administrator": true}
@@ -117,11 +120,20 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 				// only the alliance's own people see them.
 				code, _ := b.get(path)
 				want := http.StatusOK
+				if printed[r.Name] {
+					want = http.StatusServiceUnavailable
+				}
 				if role == "anonymous" || role == "other_administrator" {
 					want = http.StatusNotFound
 				}
 				if code != want {
 					t.Errorf("GET %s as %s: %d, want %d (unpublished minutes)", path, role, code, want)
+				}
+				continue
+			}
+			if r.Method == "GET" && printed[r.Name] {
+				if code, _ := b.get(path); code != http.StatusServiceUnavailable {
+					t.Errorf("GET %s as %s: %d, want 503 (public, but no browser to print with)", path, role, code)
 				}
 				continue
 			}

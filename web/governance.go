@@ -14,6 +14,7 @@ import (
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/ical"
+	"github.com/samrad/samrad/pdf"
 	"github.com/samrad/samrad/store"
 )
 
@@ -771,6 +772,55 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request, v *view) e
 	return s.meetingDocument(w, r, v, "record")
 }
 
+// handleNoticePDF and handleRecordPDF are the printable pages as PDF,
+// printed by the browser from the same HTML and print stylesheet.
+func (s *Server) handleNoticePDF(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.meetingPDF(w, r, v, "notice")
+}
+
+func (s *Server) handleRecordPDF(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.meetingPDF(w, r, v, "record")
+}
+
+func (s *Server) meetingPDF(w http.ResponseWriter, r *http.Request, v *view, kind string) error {
+	page := &recorder{header: http.Header{}}
+	if err := s.meetingDocument(page, r, v, kind); err != nil {
+		return err
+	}
+	if !s.pdf.Available() {
+		return samrad.Errorf(samrad.EUNAVAILABLE, "%s", s.cat.T(v.Lang, "pdf_unavailable"))
+	}
+	name := strings.NewReplacer("/", "-", " ", "-").Replace(strings.ToLower(s.cat.T(v.Lang, kind+"_file", v.Data.(meetingDoc).Body.Slug, v.Data.(meetingDoc).Meeting.Label())))
+	return s.writePDF(w, r, v, page, name)
+}
+
+// writePDF prints a page rendered into rec and sends it as filename.pdf.
+func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, v *view, page *recorder, filename string) error {
+	if page.status != http.StatusOK {
+		return fmt.Errorf("web: the page to print answered %d", page.status)
+	}
+	out, err := s.pdf.Render(r.Context(), page.body.Bytes(), http.StripPrefix("/static/", s.staticHandler()),
+		pdf.Options{Footer: v.Title, PageLabel: s.cat.T(v.Lang, "page"), Origin: s.baseURL})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": filename + ".pdf"}))
+	w.Write(out)
+	return nil
+}
+
+// meetingDoc is the data of a notice or minutes page.
+type meetingDoc struct {
+	Kind     string
+	Heading  string
+	Alliance samrad.Alliance
+	Body     samrad.Body
+	Meeting  store.MeetingRow
+	Agenda   []agendaView
+	Members  []samrad.Seat
+}
+
 func (s *Server) meetingDocument(w http.ResponseWriter, r *http.Request, v *view, kind string) error {
 	ctx := r.Context()
 	a, m, b, err := s.loadMeeting(r, v)
@@ -801,15 +851,7 @@ func (s *Server) meetingDocument(w http.ResponseWriter, r *http.Request, v *view
 	}
 	title := s.cat.T(v.Lang, kind+"_title", b.Name(v.Lang), m.Label())
 	v.Title, v.Nav = title, "home"
-	v.Data = struct {
-		Kind     string
-		Heading  string
-		Alliance samrad.Alliance
-		Body     samrad.Body
-		Meeting  store.MeetingRow
-		Agenda   []agendaView
-		Members  []samrad.Seat
-	}{kind, title, a, b, m, agenda, members}
+	v.Data = meetingDoc{kind, title, a, b, m, agenda, members}
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), m.Label(), Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10)), title, "")
 	s.render(w, http.StatusOK, "meeting_document", v)
 	return nil

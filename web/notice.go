@@ -10,6 +10,7 @@ import (
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/ical"
 	"github.com/samrad/samrad/mail"
+	"github.com/samrad/samrad/pdf"
 	"github.com/samrad/samrad/store"
 )
 
@@ -23,6 +24,13 @@ type Mailer interface {
 func (s *Server) SetMailer(m Mailer, from mail.Address, baseURL string) {
 	s.mailer, s.mailFrom, s.baseURL = m, from, strings.TrimRight(baseURL, "/")
 }
+
+// SetBaseURL sets the site's public address (e.g. https://samrad.example.no),
+// used for links in e-mail and PDF files.
+func (s *Server) SetBaseURL(u string) { s.baseURL = strings.TrimRight(u, "/") }
+
+// SetPDF lets the server print notices, minutes and reports as PDF.
+func (s *Server) SetPDF(r *pdf.Renderer) { s.pdf = r }
 
 // meetingSendNotice e-mails the notice to every seat holder with an e-mail
 // address, one message each with the meeting as an iCalendar invitation,

@@ -22,6 +22,7 @@ import (
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/i18n"
 	"github.com/samrad/samrad/mail"
+	"github.com/samrad/samrad/pdf"
 	"github.com/samrad/samrad/store"
 )
 
@@ -45,6 +46,7 @@ type Server struct {
 	mailer   Mailer
 	mailFrom mail.Address
 	baseURL  string
+	pdf      *pdf.Renderer
 
 	registered []Route
 }
@@ -106,6 +108,8 @@ var routeTable = map[string][2]string{
 	"m_upload":     {"/allianser/{slug}/moter/{id}/dokumenter", "/en/alliances/{slug}/meetings/{id}/documents"},
 	"document":     {"/allianser/{slug}/dokumenter/{id}", "/en/alliances/{slug}/documents/{id}"},
 	"m_notice":     {"/allianser/{slug}/moter/{id}/innkalling", "/en/alliances/{slug}/meetings/{id}/notice"},
+	"m_notice_pdf": {"/allianser/{slug}/moter/{id}/innkalling.pdf", "/en/alliances/{slug}/meetings/{id}/notice.pdf"},
+	"m_record_pdf": {"/allianser/{slug}/moter/{id}/protokoll.pdf", "/en/alliances/{slug}/meetings/{id}/minutes.pdf"},
 	"m_record":     {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
 	"m_send":       {"/allianser/{slug}/moter/{id}/send-innkalling", "/en/alliances/{slug}/meetings/{id}/send-notice"},
 	"m_vote":       {"/allianser/{slug}/moter/{id}/stemmer", "/en/alliances/{slug}/meetings/{id}/votes"},
@@ -181,6 +185,8 @@ func (s *Server) routes() {
 	handle("document", s.handleDocument)
 	handle("m_notice", s.handleNotice)
 	handle("m_record", s.handleRecord)
+	handle("m_notice_pdf", s.handleNoticePDF)
+	handle("m_record_pdf", s.handleRecordPDF)
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)
@@ -278,6 +284,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 		status = http.StatusUnauthorized
 	case samrad.EFORBIDDEN:
 		status = http.StatusForbidden
+	case samrad.EUNAVAILABLE:
+		status = http.StatusServiceUnavailable
 	}
 	msg := samrad.ErrorMessage(err)
 	if status == http.StatusInternalServerError {

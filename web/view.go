@@ -160,3 +160,6 @@ func formatDate(lang string, d samrad.Date) string {
 	}
 	return fmt.Sprintf("%d. %s %d", d.Day(), monthsNB[d.Month()-1], d.Year())
 }
+
+// PDF reports whether the server can print pages as PDF.
+func (v *view) PDF() bool { return v.s.pdf.Available() }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/samrad/samrad/demo"
 	"github.com/samrad/samrad/mail"
+	"github.com/samrad/samrad/pdf"
 	"github.com/samrad/samrad/store"
 	"github.com/samrad/samrad/web"
 )
@@ -62,6 +63,18 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	base := *baseURL
+	if base == "" {
+		base = "http://" + *addr
+	}
+	srv.SetBaseURL(base)
+	if bin, err := pdf.FindChromium(); err != nil {
+		log.Warn("PDF files are off", "reason", err)
+	} else {
+		printer := pdf.New(bin)
+		defer printer.Close()
+		srv.SetPDF(printer)
+	}
 	if *smtpAddr != "" {
 		host, portText, err := net.SplitHostPort(*smtpAddr)
 		if err != nil {
@@ -74,10 +87,6 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		from, err := netmail.ParseAddress(*mailFrom)
 		if err != nil {
 			return fmt.Errorf("--mail-from: %w", err)
-		}
-		base := *baseURL
-		if base == "" {
-			base = "http://" + *addr
 		}
 		sender := mail.NewSender(mail.SMTPConfig{Host: host, Port: port, Username: *smtpUser, Password: os.Getenv("SAMRAD_SMTP_PASSWORD"),
 			StartTLS: *smtpTLS, Timeout: 30 * time.Second})

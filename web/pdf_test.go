@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/demo"
+	"github.com/samrad/samrad/internal/testdb"
+	"github.com/samrad/samrad/pdf"
+	"github.com/samrad/samrad/pdf/pdftest"
+	"github.com/samrad/samrad/web"
+)
+
+// TestMeetingDocumentsAsPDF prints the notice and the minutes of a published
+// demo meeting with the real browser and reads the text back from the PDF.
+func TestMeetingDocumentsAsPDF(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t, "sqlite")
+	if err := demo.Load(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	bin, err := pdf.FindChromium()
+	if err != nil {
+		t.Fatal(err)
+	}
+	printer := pdf.New(bin)
+	defer printer.Close()
+	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetPDF(printer)
+	srv.SetBaseURL("https://samrad.example.no")
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+
+	// The demo's board meeting of Osloregionen (case 47/16) is held; its
+	// case goes on its agenda and its minutes are approved and published
+	// here, as the secretariat would.
+	a, _ := db.AllianceBySlug(ctx, "osloregionen")
+	meetings, err := db.AllianceMeetings(ctx, a.ID)
+	if err != nil || len(meetings) == 0 {
+		t.Fatalf("meetings: %v, %d", err, len(meetings))
+	}
+	id, body := meetings[0].ID, meetings[0].Body.Name("nb")
+	c, err := db.CaseByNumber(ctx, a.ID, 2016, 47)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddAgendaItem(ctx, id, c.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []samrad.MeetingStatus{samrad.MeetingMinutesApproved, samrad.MeetingPublished} {
+		if err := db.SetMeetingStatus(ctx, id, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, err := db.Agenda(ctx, id)
+	if err != nil || len(items) == 0 {
+		t.Fatalf("agenda: %v, %d items", err, len(items))
+	}
+	for _, p := range []string{"innkalling", "protokoll"} {
+		path := "/allianser/osloregionen/moter/" + itoa(id) + "/" + p + ".pdf"
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("GET %s: %d %s %.200s", path, resp.StatusCode, resp.Header.Get("Content-Type"), out)
+		}
+		info, err := pdftest.Inspect(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{a.Name("nb"), body, items[0].Case.Title, "Side 1"} {
+			if !strings.Contains(info.Text, want) {
+				t.Errorf("%s has no %q in its text:\n%s", path, want, info.Text)
+			}
+		}
+		if strings.Contains(info.Text, "Logg inn") {
+			t.Errorf("%s prints the site's navigation:\n%s", path, info.Text)
+		}
+		if !strings.Contains(resp.Header.Get("Content-Disposition"), p+"-") {
+			t.Errorf("%s: Content-Disposition %q", path, resp.Header.Get("Content-Disposition"))
+		}
+	}
+}
