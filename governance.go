@@ -2,6 +2,7 @@ package samrad
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -313,6 +314,22 @@ func CaseNumber(scheme string, number, year int) string {
 	return r.Replace(scheme)
 }
 
+// ParseCaseNumber reads a case number as people write it: "24/2017",
+// "47/16" (a two-digit year is this century's) or "sak 24/2017".
+func ParseCaseNumber(s string) (number, year int, err error) {
+	s = strings.TrimSpace(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "sak"))
+	n, y, ok := strings.Cut(s, "/")
+	number, err1 := strconv.Atoi(strings.TrimSpace(n))
+	year, err2 := strconv.Atoi(strings.TrimSpace(y))
+	if !ok || err1 != nil || err2 != nil || number < 1 || year < 0 || (year >= 100 && (year < 1900 || year > 2200)) {
+		return 0, 0, FieldErrorf("case_number", "%q is not a case number like 24/2017", s)
+	}
+	if year < 100 {
+		year += 2000
+	}
+	return number, year, nil
+}
+
 // Validate checks a case before it is stored.
 func (c Case) Validate() error {
 	if c.AllianceID == 0 {
@@ -348,6 +365,7 @@ type AgendaItem struct {
 	MeetingID int64
 	Case      Case
 	Position  int
+	Decision  string // what this meeting decided on the case, if anything yet
 }
 
 // Choice is how a member voted.

@@ -323,3 +323,17 @@ func TestTally(t *testing.T) {
 		t.Error("meeting status moves one step forward only")
 	}
 }
+
+func TestParseCaseNumber(t *testing.T) {
+	for in, want := range map[string][2]int{"24/2017": {24, 2017}, "47/16": {47, 2016}, " sak 3 / 2024 ": {3, 2024}} {
+		n, y, err := samrad.ParseCaseNumber(in)
+		if err != nil || n != want[0] || y != want[1] {
+			t.Errorf("ParseCaseNumber(%q) = %d, %d, %v; want %v", in, n, y, err, want)
+		}
+	}
+	for _, in := range []string{"", "24", "0/2017", "x/2017", "24/17a", "24/1850"} {
+		if _, _, err := samrad.ParseCaseNumber(in); samrad.ErrorCode(err) != samrad.EINVALID {
+			t.Errorf("ParseCaseNumber(%q): %v, want EINVALID", in, err)
+		}
+	}
+}

@@ -486,7 +486,7 @@ func (db *DB) AddAgendaItem(ctx context.Context, meetingID, caseID int64, positi
 
 // Agenda lists a meeting's cases in order.
 func (db *DB) Agenda(ctx context.Context, meetingID int64) ([]samrad.AgendaItem, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT a.position, c.id, c.alliance_id, c.year, c.number, c.title, c.type, c.presentation,
+	rows, err := db.db.QueryContext(ctx, `SELECT a.position, a.decision, c.id, c.alliance_id, c.year, c.number, c.title, c.type, c.presentation,
 		c.proposed_decision, c.decision, c.withdrawn, c.source
 		FROM agenda_items a JOIN cases c ON c.id = a.case_id WHERE a.meeting_id = $1 ORDER BY a.position`, meetingID)
 	if err != nil {
@@ -498,7 +498,7 @@ func (db *DB) Agenda(ctx context.Context, meetingID int64) ([]samrad.AgendaItem,
 		var it samrad.AgendaItem
 		var typ string
 		c := &it.Case
-		if err := rows.Scan(&it.Position, &c.ID, &c.AllianceID, &c.Year, &c.Number, &c.Title, &typ, &c.Presentation,
+		if err := rows.Scan(&it.Position, &it.Decision, &c.ID, &c.AllianceID, &c.Year, &c.Number, &c.Title, &typ, &c.Presentation,
 			&c.ProposedDecision, &c.Decision, &c.Withdrawn, &c.Source); err != nil {
 			return nil, err
 		}
@@ -513,7 +513,7 @@ type CaseStep = AllianceMeeting
 
 // CasePath lists the meetings that treated a case, in date order (board → council).
 func (db *DB) CasePath(ctx context.Context, caseID int64) ([]CaseStep, error) {
-	return db.meetingsWithBodies(ctx, `JOIN agenda_items a ON a.meeting_id = m.id WHERE a.case_id = $1 ORDER BY m.starts_at`, caseID)
+	return db.meetingsWithBodies(ctx, `a.decision`, `JOIN agenda_items a ON a.meeting_id = m.id WHERE a.case_id = $1 ORDER BY m.starts_at`, caseID)
 }
 
 // RecordVote stores a member's vote on a case in a held meeting. The person
@@ -758,17 +758,20 @@ func (db *DB) People(ctx context.Context) ([]samrad.Person, error) {
 // AllianceMeeting is a meeting with its body, for an alliance's calendar.
 type AllianceMeeting struct {
 	samrad.Meeting
-	Body    samrad.Body
-	Minutes string
+	Body     samrad.Body
+	Minutes  string
+	Decision string // on a case's path: what this meeting decided on it
 }
 
 // AllianceMeetings lists the meetings of every body of an alliance, newest first.
 func (db *DB) AllianceMeetings(ctx context.Context, allianceID int64) ([]AllianceMeeting, error) {
-	return db.meetingsWithBodies(ctx, `WHERE b.alliance_id = $1 ORDER BY m.starts_at DESC`, allianceID)
+	return db.meetingsWithBodies(ctx, `''`, `WHERE b.alliance_id = $1 ORDER BY m.starts_at DESC`, allianceID)
 }
 
-func (db *DB) meetingsWithBodies(ctx context.Context, where string, args ...any) ([]AllianceMeeting, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT m.id, m.body_id, COALESCE(m.number, 0), m.year, m.starts_at, m.ends_at, m.place, m.address,
+// meetingsWithBodies reads meetings with their bodies; decision is the SQL
+// for the Decision column.
+func (db *DB) meetingsWithBodies(ctx context.Context, decision, where string, args ...any) ([]AllianceMeeting, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT `+decision+`, m.id, m.body_id, COALESCE(m.number, 0), m.year, m.starts_at, m.ends_at, m.place, m.address,
 		m.online_url, m.status, m.source, m.minutes, m.date_only, b.id, b.alliance_id, b.slug, b.name_nb, b.name_en, b.kind,
 		COALESCE(b.parent_id, 0), b.mandate, b.composition_rule, b.term, b.voting, b.meets, b.source
 		FROM meetings m JOIN bodies b ON b.id = m.body_id `+where, args...)
@@ -782,7 +785,7 @@ func (db *DB) meetingsWithBodies(ctx context.Context, where string, args ...any)
 		var start, end timestamp
 		var status, kind, voting string
 		b, m := &am.Body, &am.Meeting
-		if err := rows.Scan(&m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source, &am.Minutes, &m.DateOnly,
+		if err := rows.Scan(&am.Decision, &m.ID, &m.BodyID, &m.Number, &m.Year, &start, &end, &m.Place, &m.Address, &m.OnlineURL, &status, &m.Source, &am.Minutes, &m.DateOnly,
 			&b.ID, &b.AllianceID, &b.Slug, &b.NameNB, &b.NameEN, &kind, &b.ParentID, &b.Mandate, &b.CompositionRule, &b.Term, &voting, &b.Meets, &b.Source); err != nil {
 			return nil, err
 		}

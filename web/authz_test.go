@@ -69,14 +69,21 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		t.Fatal(err)
 	}
 	docID := itoa(pdf.ID)
+	oreCase := samrad.Case{AllianceID: ore.ID, Year: 2020, Title: "Innspill til handlingsplanen", Type: samrad.CaseDiscussion}
+	if err := db.CreateCase(ctx, &oreCase); err != nil {
+		t.Fatal(err)
+	}
+	oreCaseArgs := map[string]string{"{year}": "2020", "{number}": itoa(int64(oreCase.Number))}
 	args := map[string]string{"{slug}": "ore", "{code}": "3025", "{body}": "kontaktgruppen", "{id}": mid, "{year}": "2016", "{number}": "47"}
 	// Routes whose {id} is not a meeting, and whose year/number fit another alliance.
 	special := map[string]map[string]string{
-		"decide":   {"{id}": pid},
-		"case":     {"{slug}": "osloregionen"},
-		"fees":     {"{slug}": "osloregionen"},
-		"fees_csv": {"{slug}": "osloregionen"},
-		"document": {"{id}": docID},
+		"decide":        {"{id}": pid},
+		"case":          {"{slug}": "osloregionen"},
+		"fees":          {"{slug}": "osloregionen"},
+		"fees_csv":      {"{slug}": "osloregionen"},
+		"document":      {"{id}": docID},
+		"case_edit":     oreCaseArgs,
+		"case_withdraw": oreCaseArgs,
 	}
 	query := map[string]string{"fees_csv": "?ar=2019&year=2019"}
 	// Pages for the alliance's administrators only.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -149,6 +151,45 @@ func (s *Server) handleAddSeat(w http.ResponseWriter, r *http.Request, v *view) 
 	return s.bodyPage(w, r, v, http.StatusBadRequest, forms{"seat": f})
 }
 
+// handleEndSeat ends a seat on the day given (the last day held).
+func (s *Server) handleEndSeat(w http.ResponseWriter, r *http.Request, v *view) error {
+	a, b, err := s.allianceBody(r)
+	if err != nil {
+		return err
+	}
+	ctx, err := s.authorize(w, r, v, a)
+	if err != nil {
+		return err
+	}
+	f := newForm("seat_end", r)
+	f.Values.Set("seat", r.PathValue("id"))
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+	}
+	seats, err := s.db.Seats(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(seats, func(st samrad.Seat) bool { return st.ID == id }) {
+		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+	}
+	to, err := samrad.ParseDate(f.Get("to"))
+	if err != nil {
+		f.Errors["to"] = s.cat.T(v.Lang, "bad_date", f.Get("to"))
+		return s.bodyPage(w, r, v, http.StatusBadRequest, forms{"seat_end": f})
+	}
+	if err := s.db.EndSeat(ctx, id, to); err != nil {
+		if samrad.ErrorCode(err) == samrad.EINTERNAL {
+			return err
+		}
+		f.fail(err, "to")
+		return s.bodyPage(w, r, v, f.status(err), forms{"seat_end": f})
+	}
+	http.Redirect(w, r, Path(v.Lang, "body", a.Slug, b.Slug), http.StatusSeeOther)
+	return nil
+}
+
 // handleCreateMeeting calls a meeting of the body.
 func (s *Server) handleCreateMeeting(w http.ResponseWriter, r *http.Request, v *view) error {
 	a, b, err := s.allianceBody(r)
@@ -227,17 +268,35 @@ func (s *Server) handleCases(w http.ResponseWriter, r *http.Request, v *view) er
 }
 
 func (s *Server) handleCase(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.casePage(w, r, v, http.StatusOK, nil)
+}
+
+// loadCase finds the case of the URL, within the alliance of the URL.
+func (s *Server) loadCase(r *http.Request, v *view) (samrad.Alliance, samrad.Case, error) {
 	ctx := r.Context()
 	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
 	if err != nil {
-		return err
+		return a, samrad.Case{}, err
 	}
 	year, err1 := strconv.Atoi(r.PathValue("year"))
 	number, err2 := strconv.Atoi(r.PathValue("number"))
 	if err1 != nil || err2 != nil {
-		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+		return a, samrad.Case{}, samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
 	}
 	c, err := s.db.CaseByNumber(ctx, a.ID, year, number)
+	return a, c, err
+}
+
+type caseStep struct {
+	store.CaseStep
+	Result *samrad.VoteResult
+}
+
+// casePage shows a case and the meetings that treated it; a decision shows
+// once the minutes that record it are public, or to the alliance's people.
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request, v *view, status int, fs forms) error {
+	ctx := r.Context()
+	a, c, err := s.loadCase(r, v)
 	if err != nil {
 		return err
 	}
@@ -245,10 +304,6 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request, v *view) err
 	steps, err := s.db.CasePath(ctx, c.ID)
 	if err != nil {
 		return err
-	}
-	type step struct {
-		store.CaseStep
-		Result *samrad.VoteResult
 	}
 	votes, err := s.db.CaseVotes(ctx, c.ID)
 	if err != nil {
@@ -258,28 +313,86 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request, v *view) err
 	for _, vt := range votes {
 		byMeeting[vt.MeetingID] = append(byMeeting[vt.MeetingID], vt)
 	}
-	var path []step
+	insider := v.User.Can(a.ID, samrad.RoleReader)
+	showDecision := insider
+	var path []caseStep
 	for _, st := range steps {
-		if !st.Public() && !v.User.Can(a.ID, samrad.RoleReader) {
+		if !st.Public() && !insider {
 			continue
 		}
-		x := step{CaseStep: st}
+		x := caseStep{CaseStep: st}
+		if st.MinutesPublic() || insider {
+			showDecision = showDecision || st.Decision == c.Decision
+		} else {
+			x.Decision = ""
+		}
 		if vs := byMeeting[st.ID]; len(vs) > 0 {
 			res := samrad.Tally(vs)
 			x.Result = &res
 		}
 		path = append(path, x)
 	}
+	if !showDecision {
+		c.Decision = ""
+	}
 	v.Title, v.Nav = s.cat.T(v.Lang, "case_title", label, c.Title), "home"
+	edit := fs.Of("case_edit")
+	if edit == nil {
+		edit = &form{Name: "case_edit", Values: url.Values{"title": {c.Title}, "type": {string(c.Type)},
+			"presentation": {c.Presentation}, "proposed_decision": {c.ProposedDecision}}, Errors: map[string]string{}}
+	}
 	v.Data = struct {
-		Alliance samrad.Alliance
-		Case     samrad.Case
-		Label    string
-		Path     []step
-	}{a, c, label, path}
+		Alliance  samrad.Alliance
+		Case      samrad.Case
+		Label     string
+		Path      []caseStep
+		CanEdit   bool
+		Edit      *form
+		Forms     forms
+		CaseTypes []samrad.CaseType
+	}{a, c, label, path, v.User.Can(a.ID, samrad.RoleSecretariat), edit, fs, caseTypes}
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "cases_title"), Path(v.Lang, "cases", a.Slug), label, "")
-	s.render(w, http.StatusOK, "case", v)
+	s.render(w, status, "case", v)
 	return nil
+}
+
+var caseTypes = []samrad.CaseType{samrad.CaseDecision, samrad.CaseOrientation, samrad.CaseDiscussion, samrad.CaseReport}
+
+// caseAction runs a secretariat action on a case and goes back to it.
+func (s *Server) caseAction(name string, w http.ResponseWriter, r *http.Request, v *view, fn func(ctx context.Context, c samrad.Case, f *form) error) error {
+	a, c, err := s.loadCase(r, v)
+	if err != nil {
+		return err
+	}
+	ctx, err := s.authorize(w, r, v, a)
+	if err != nil {
+		return err
+	}
+	f := newForm(name, r)
+	if err := fn(ctx, c, f); err != nil {
+		if samrad.ErrorCode(err) == samrad.EINTERNAL {
+			return err
+		}
+		f.fail(err, name)
+		return s.casePage(w, r, v, f.status(err), forms{name: f})
+	}
+	http.Redirect(w, r, Path(v.Lang, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number)), http.StatusSeeOther)
+	return nil
+}
+
+// handleEditCase changes a case's title, type, presentation and proposal.
+func (s *Server) handleEditCase(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.caseAction("case_edit", w, r, v, func(ctx context.Context, c samrad.Case, f *form) error {
+		c.Title, c.Type, c.Presentation, c.ProposedDecision = f.Get("title"), samrad.CaseType(f.Get("type")), f.Get("presentation"), f.Get("proposed_decision")
+		return s.db.UpdateCase(ctx, &c)
+	})
+}
+
+// handleWithdrawCase withdraws a case; it keeps its number.
+func (s *Server) handleWithdrawCase(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.caseAction("case_withdraw", w, r, v, func(ctx context.Context, c samrad.Case, f *form) error {
+		return s.db.WithdrawCase(ctx, c.ID)
+	})
 }
 
 // visibleMeetings keeps the meetings a visitor may see: those whose notice
@@ -321,6 +434,10 @@ type meetingData struct {
 	CaseTypes  []samrad.CaseType
 	Forms      forms
 	MinutesRaw string
+	// ShowDecisions is true once the minutes are public, and for the
+	// alliance's own people before.
+	ShowDecisions bool
+	Deliveries    []store.Delivery // the notice's e-mails, for the secretariat
 }
 
 // loadMeeting finds the meeting of the URL, within the alliance of the URL.
@@ -363,9 +480,9 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, v *view, st
 		return err
 	}
 	data := meetingData{Documents: docs, Alliance: a, Body: b, Meeting: m.Meeting, Agenda: agenda, Forms: fs,
-		CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), CaseTypes: []samrad.CaseType{samrad.CaseDecision, samrad.CaseOrientation, samrad.CaseDiscussion, samrad.CaseReport}}
+		CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), CaseTypes: caseTypes}
 	if m.MinutesPublic() || v.User.Can(a.ID, samrad.RoleReader) {
-		data.Minutes = m.Minutes
+		data.Minutes, data.ShowDecisions = m.Minutes, true
 	}
 	if data.CanEdit {
 		for i, st := range samrad.MeetingStatuses {
@@ -382,6 +499,9 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, v *view, st
 			if st.Represents.ID != 0 && st.ActiveOn(day) && st.Role != samrad.RoleSecretary && st.Role != samrad.RoleObserver {
 				data.VoteSeats = append(data.VoteSeats, st)
 			}
+		}
+		if data.Deliveries, err = s.db.Deliveries(ctx, m.ID); err != nil {
+			return err
 		}
 		data.MinutesRaw = m.Minutes
 		if f := fs.Of("minutes"); f != nil {
@@ -436,19 +556,41 @@ func (s *Server) meetingMinutes(ctx context.Context, v *view, m store.MeetingRow
 // meetingCase puts a new case on the agenda: it is numbered from the
 // alliance's counter for the meeting's year.
 func (s *Server) meetingCase(ctx context.Context, v *view, m store.MeetingRow, b samrad.Body, f *form) error {
+	items, err := s.db.Agenda(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if label := f.Get("existing"); label != "" {
+		// A case already numbered, on its way to another body (board →
+		// council), keeps its number.
+		n, y, err := samrad.ParseCaseNumber(label)
+		if err != nil {
+			return samrad.FieldErrorf("existing", "%s", s.cat.T(v.Lang, "bad_case_number", label))
+		}
+		c, err := s.db.CaseByNumber(ctx, b.AllianceID, y, n)
+		if err != nil {
+			return samrad.FieldErrorf("existing", "%s", s.cat.T(v.Lang, "no_such_case", label))
+		}
+		return s.db.AddAgendaItem(ctx, m.ID, c.ID, len(items)+1)
+	}
 	c := samrad.Case{AllianceID: b.AllianceID, Year: m.Year, Title: f.Get("title"), Type: samrad.CaseType(f.Get("type")),
 		Presentation: f.Get("presentation"), ProposedDecision: f.Get("proposed_decision")}
 	if err := c.Validate(); err != nil {
-		return err
-	}
-	items, err := s.db.Agenda(ctx, m.ID)
-	if err != nil {
 		return err
 	}
 	if err := s.db.CreateCase(ctx, &c); err != nil {
 		return err
 	}
 	return s.db.AddAgendaItem(ctx, m.ID, c.ID, len(items)+1)
+}
+
+// meetingDecision records what the body decided on a case of the agenda.
+func (s *Server) meetingDecision(ctx context.Context, v *view, m store.MeetingRow, b samrad.Body, f *form) error {
+	caseID, err := strconv.ParseInt(f.Get("case"), 10, 64)
+	if err != nil {
+		return samrad.FieldErrorf("decision", "%s", s.cat.T(v.Lang, "no_such_case", f.Get("case")))
+	}
+	return s.db.SetDecision(ctx, m.ID, caseID, f.Get("decision"))
 }
 
 // meetingVote records one seat holder's vote on a case of the agenda.

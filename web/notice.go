@@ -35,7 +35,8 @@ func (s *Server) SetPDF(r *pdf.Renderer) { s.pdf = r }
 // meetingSendNotice e-mails the notice to every seat holder with an e-mail
 // address, one message each with the meeting as an iCalendar invitation,
 // and then marks the notice as sent. If any message fails, the meeting
-// stays planned and the form says who did not get it.
+// stays planned and the form says who did not get it; every attempt is
+// logged, and sending again reaches only those who have not got it.
 func (s *Server) meetingSendNotice(ctx context.Context, v *view, m store.MeetingRow, b samrad.Body, f *form) error {
 	if s.mailer == nil {
 		return samrad.Errorf(samrad.EINVALID, "%s", s.cat.T(v.Lang, "mail_not_configured"))
@@ -79,16 +80,30 @@ func (s *Server) meetingSendNotice(ctx context.Context, v *view, m store.Meeting
 	} else if ev.End.IsZero() {
 		ev.End = m.Start.Add(2 * time.Hour)
 	}
+	deliveries, err := s.db.Deliveries(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	done := map[int64]bool{}
+	for _, d := range deliveries {
+		done[d.PersonID] = d.Sent()
+	}
 	var failed, skipped []string
 	sent := 0
 	for _, st := range seats {
-		if !st.ActiveOn(day) {
+		if !st.ActiveOn(day) || done[st.Person.ID] {
+			// Sent before (the last try failed for someone else): once is
+			// enough.
+			if done[st.Person.ID] {
+				sent++
+			}
 			continue
 		}
 		if st.Person.Email == "" {
 			skipped = append(skipped, st.Person.Name)
 			continue
 		}
+		done[st.Person.ID] = true // one message per person, whatever seats they hold
 		e := ev
 		e.Attendees = []ical.Person{{Name: st.Person.Name, Email: st.Person.Email}}
 		cal := ical.Calendar{Method: "REQUEST", Events: []ical.Event{e}}
@@ -99,8 +114,12 @@ func (s *Server) meetingSendNotice(ctx context.Context, v *view, m store.Meeting
 		msg := &mail.Message{From: s.mailFrom, To: []mail.Address{{Name: st.Person.Name, Email: st.Person.Email}},
 			Subject: s.cat.T(v.Lang, "notice_title", b.Name(v.Lang), m.Label()), Text: text.String(),
 			Attachments: []mail.Attachment{{Filename: "innkalling.ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8", Data: ics}}}
-		if err := s.mailer.Send(ctx, msg); err != nil {
-			s.log.Warn("notice not sent", "meeting", m.ID, "to", st.Person.Name, "err", err)
+		sendErr := s.mailer.Send(ctx, msg)
+		if err := s.db.RecordDelivery(ctx, m.ID, st.Person.ID, st.Person.Email, sendErr); err != nil {
+			return err
+		}
+		if sendErr != nil {
+			s.log.Warn("notice not sent", "meeting", m.ID, "to", st.Person.Name, "err", sendErr)
 			failed = append(failed, st.Person.Name)
 			continue
 		}

@@ -91,38 +91,42 @@ func (s *Server) Handler() http.Handler {
 // routeTable maps a route name to its path in each language. Placeholders
 // in braces are filled in order by Path.
 var routeTable = map[string][2]string{
-	"home":         {"/", "/en/"},
-	"alliance":     {"/allianser/{slug}", "/en/alliances/{slug}"},
-	"members":      {"/allianser/{slug}/medlemmer", "/en/alliances/{slug}/members"},
-	"members_csv":  {"/allianser/{slug}/medlemmer.csv", "/en/alliances/{slug}/members.csv"},
-	"fees":         {"/allianser/{slug}/kontingent", "/en/alliances/{slug}/fees"},
-	"fees_csv":     {"/allianser/{slug}/kontingent.csv", "/en/alliances/{slug}/fees.csv"},
-	"orgs":         {"/organisasjoner", "/en/organisations"},
-	"org":          {"/organisasjoner/{code}", "/en/organisations/{code}"},
-	"body":         {"/allianser/{slug}/organer/{body}", "/en/alliances/{slug}/bodies/{body}"},
-	"seat_add":     {"/allianser/{slug}/organer/{body}/seter", "/en/alliances/{slug}/bodies/{body}/seats"},
-	"meeting_add":  {"/allianser/{slug}/organer/{body}/moter", "/en/alliances/{slug}/bodies/{body}/meetings"},
-	"m_status":     {"/allianser/{slug}/moter/{id}/status", "/en/alliances/{slug}/meetings/{id}/status"},
-	"m_minutes":    {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
-	"m_case":       {"/allianser/{slug}/moter/{id}/saker", "/en/alliances/{slug}/meetings/{id}/cases"},
-	"m_upload":     {"/allianser/{slug}/moter/{id}/dokumenter", "/en/alliances/{slug}/meetings/{id}/documents"},
-	"document":     {"/allianser/{slug}/dokumenter/{id}", "/en/alliances/{slug}/documents/{id}"},
-	"m_notice":     {"/allianser/{slug}/moter/{id}/innkalling", "/en/alliances/{slug}/meetings/{id}/notice"},
-	"m_notice_pdf": {"/allianser/{slug}/moter/{id}/innkalling.pdf", "/en/alliances/{slug}/meetings/{id}/notice.pdf"},
-	"m_record_pdf": {"/allianser/{slug}/moter/{id}/protokoll.pdf", "/en/alliances/{slug}/meetings/{id}/minutes.pdf"},
-	"m_record":     {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
-	"m_send":       {"/allianser/{slug}/moter/{id}/send-innkalling", "/en/alliances/{slug}/meetings/{id}/send-notice"},
-	"m_vote":       {"/allianser/{slug}/moter/{id}/stemmer", "/en/alliances/{slug}/meetings/{id}/votes"},
-	"body_ics":     {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
-	"meeting":      {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
-	"meetings":     {"/allianser/{slug}/moter", "/en/alliances/{slug}/meetings"},
-	"minutes_atom": {"/allianser/{slug}/protokoller.atom", "/en/alliances/{slug}/minutes.atom"},
-	"audit":        {"/allianser/{slug}/endringslogg", "/en/alliances/{slug}/audit-log"},
-	"cases":        {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
-	"case":         {"/allianser/{slug}/saker/{year}/{number}", "/en/alliances/{slug}/cases/{year}/{number}"},
-	"login":        {"/logg-inn", "/en/login"},
-	"logout":       {"/logg-ut", "/en/logout"},
-	"decide":       {"/allianser/{slug}/medlemskap/{id}", "/en/alliances/{slug}/memberships/{id}"},
+	"home":          {"/", "/en/"},
+	"alliance":      {"/allianser/{slug}", "/en/alliances/{slug}"},
+	"members":       {"/allianser/{slug}/medlemmer", "/en/alliances/{slug}/members"},
+	"members_csv":   {"/allianser/{slug}/medlemmer.csv", "/en/alliances/{slug}/members.csv"},
+	"fees":          {"/allianser/{slug}/kontingent", "/en/alliances/{slug}/fees"},
+	"fees_csv":      {"/allianser/{slug}/kontingent.csv", "/en/alliances/{slug}/fees.csv"},
+	"orgs":          {"/organisasjoner", "/en/organisations"},
+	"org":           {"/organisasjoner/{code}", "/en/organisations/{code}"},
+	"body":          {"/allianser/{slug}/organer/{body}", "/en/alliances/{slug}/bodies/{body}"},
+	"seat_add":      {"/allianser/{slug}/organer/{body}/seter", "/en/alliances/{slug}/bodies/{body}/seats"},
+	"meeting_add":   {"/allianser/{slug}/organer/{body}/moter", "/en/alliances/{slug}/bodies/{body}/meetings"},
+	"m_status":      {"/allianser/{slug}/moter/{id}/status", "/en/alliances/{slug}/meetings/{id}/status"},
+	"m_minutes":     {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
+	"m_case":        {"/allianser/{slug}/moter/{id}/saker", "/en/alliances/{slug}/meetings/{id}/cases"},
+	"m_upload":      {"/allianser/{slug}/moter/{id}/dokumenter", "/en/alliances/{slug}/meetings/{id}/documents"},
+	"document":      {"/allianser/{slug}/dokumenter/{id}", "/en/alliances/{slug}/documents/{id}"},
+	"m_notice":      {"/allianser/{slug}/moter/{id}/innkalling", "/en/alliances/{slug}/meetings/{id}/notice"},
+	"m_notice_pdf":  {"/allianser/{slug}/moter/{id}/innkalling.pdf", "/en/alliances/{slug}/meetings/{id}/notice.pdf"},
+	"m_record_pdf":  {"/allianser/{slug}/moter/{id}/protokoll.pdf", "/en/alliances/{slug}/meetings/{id}/minutes.pdf"},
+	"m_record":      {"/allianser/{slug}/moter/{id}/protokoll", "/en/alliances/{slug}/meetings/{id}/minutes"},
+	"m_send":        {"/allianser/{slug}/moter/{id}/send-innkalling", "/en/alliances/{slug}/meetings/{id}/send-notice"},
+	"m_decision":    {"/allianser/{slug}/moter/{id}/vedtak", "/en/alliances/{slug}/meetings/{id}/decisions"},
+	"case_edit":     {"/allianser/{slug}/saker/{year}/{number}/endre", "/en/alliances/{slug}/cases/{year}/{number}/edit"},
+	"case_withdraw": {"/allianser/{slug}/saker/{year}/{number}/trekk", "/en/alliances/{slug}/cases/{year}/{number}/withdraw"},
+	"seat_end":      {"/allianser/{slug}/organer/{body}/seter/{id}/avslutt", "/en/alliances/{slug}/bodies/{body}/seats/{id}/end"},
+	"m_vote":        {"/allianser/{slug}/moter/{id}/stemmer", "/en/alliances/{slug}/meetings/{id}/votes"},
+	"body_ics":      {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
+	"meeting":       {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
+	"meetings":      {"/allianser/{slug}/moter", "/en/alliances/{slug}/meetings"},
+	"minutes_atom":  {"/allianser/{slug}/protokoller.atom", "/en/alliances/{slug}/minutes.atom"},
+	"audit":         {"/allianser/{slug}/endringslogg", "/en/alliances/{slug}/audit-log"},
+	"cases":         {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
+	"case":          {"/allianser/{slug}/saker/{year}/{number}", "/en/alliances/{slug}/cases/{year}/{number}"},
+	"login":         {"/logg-inn", "/en/login"},
+	"logout":        {"/logg-ut", "/en/logout"},
+	"decide":        {"/allianser/{slug}/medlemskap/{id}", "/en/alliances/{slug}/memberships/{id}"},
 }
 
 // Route is a route as registered, for tests and documentation.
@@ -205,6 +209,10 @@ func (s *Server) routes() {
 	post("m_minutes", s.meetingAction("minutes", s.meetingMinutes))
 	post("m_case", s.meetingAction("case", s.meetingCase))
 	post("m_vote", s.meetingAction("vote", s.meetingVote))
+	post("m_decision", s.meetingAction("decision", s.meetingDecision))
+	post("case_edit", s.handleEditCase)
+	post("case_withdraw", s.handleWithdrawCase)
+	post("seat_end", s.handleEndSeat)
 	post("m_upload", s.handleUpload)
 	post("m_send", s.meetingAction("send", s.meetingSendNotice))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))

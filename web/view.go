@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/i18n"
@@ -142,6 +143,9 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"kb":         func(n int64) string { return fmt.Sprintf("%d kB", (n+1023)/1024) },
 		"pair":       func(a, b any) struct{ A, B any } { return struct{ A, B any }{a, b} },
 		"static":     s.staticURL,
+		"time": func(t time.Time) string {
+			return t.In(samrad.Oslo()).Format("02.01.2006 15:04")
+		},
 	}
 }
 
