@@ -14,6 +14,7 @@ import (
 	"github.com/samrad/samrad/auth"
 	"github.com/samrad/samrad/demo"
 	"github.com/samrad/samrad/internal/testdb"
+	"github.com/samrad/samrad/store"
 	"github.com/samrad/samrad/web"
 )
 
@@ -76,11 +77,11 @@ func TestPagesAccessible(t *testing.T) {
 	}
 }
 
-// TestEditingPagesAccessible checks the secretariat's forms: the test
-// server adds a live session cookie to every request the browser makes.
-func TestEditingPagesAccessible(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+// secretariatServer serves the demo to a browser that is logged in as the
+// secretariat of ORE: the server adds a live session cookie to every
+// request.
+func secretariatServer(t *testing.T, ctx context.Context) (*httptest.Server, *store.DB) {
+	t.Helper()
 	db := testdb.Open(t, "sqlite")
 	if err := demo.Load(ctx, db); err != nil {
 		t.Fatal(err)
@@ -103,7 +104,20 @@ func TestEditingPagesAccessible(t *testing.T) {
 		r.AddCookie(&http.Cookie{Name: "samrad_session", Value: token})
 		h.ServeHTTP(w, r)
 	}))
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	return ts, db
+}
+
+// TestEditingPagesAccessible checks the secretariat's forms.
+func TestEditingPagesAccessible(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	ts, db := secretariatServer(t, ctx)
+	ore, _ := db.AllianceBySlug(ctx, "ore")
+	c := samrad.Case{AllianceID: ore.ID, Year: 2020, Title: "Innspill til handlingsplanen", Type: samrad.CaseDiscussion}
+	if err := db.CreateCase(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
 	b, err := Start(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +126,7 @@ func TestEditingPagesAccessible(t *testing.T) {
 	cg, _ := db.BodyBySlug(ctx, ore.ID, "kontaktgruppen")
 	meetings, _ := db.Meetings(ctx, cg.ID)
 	for _, path := range []string{"/allianser/ore/organer/styret", "/en/alliances/ore/members?date=2024-06-01&pending=1",
-		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID)} {
+		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID), fmt.Sprintf("/allianser/ore/saker/2020/%d", c.Number)} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
@@ -120,5 +134,73 @@ func TestEditingPagesAccessible(t *testing.T) {
 		if len(v) > 0 {
 			t.Errorf("%s (logged in): %d violations:\n%s", path, len(v), FormatViolations(v))
 		}
+	}
+}
+
+// TestFormsEnhancedWithHtmx submits a form in the browser with htmx
+// loaded: a rejected form comes back with its message next to the field
+// and a saved one shows the new state, both without a full page load (a
+// marker set on the window survives), and nothing typed is lost.
+func TestFormsEnhancedWithHtmx(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	ts, db := secretariatServer(t, ctx)
+	b, err := Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	p, err := b.Open(ctx, ts.URL+"/allianser/ore/organer/styret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var loaded bool
+	if err := p.Eval(`typeof htmx === "object"`, &loaded); err != nil || !loaded {
+		t.Fatalf("htmx is not loaded: %v", err)
+	}
+	// A seat without a person: the message appears next to the field.
+	submit := `(async () => {
+	  window.samradMarker = 42;
+	  const f = document.querySelector('form[action$="/seter"]');
+	  f.querySelector('[name=new_title]').value = %q;
+	  f.querySelector('[name=new_person]').value = %q;
+	  const done = new Promise(r => document.body.addEventListener('htmx:afterSettle', r, {once: true}));
+	  f.requestSubmit();
+	  await done;
+	  return {marker: window.samradMarker || 0, error: (document.querySelector('#seat-person-error, [id$="person-error"]') || {}).textContent || "",
+	    title: (document.querySelector('form[action$="/seter"] [name=new_title]') || {}).value || "", url: location.pathname};
+	})()`
+	var got struct {
+		Marker int
+		Error  string
+		Title  string
+		URL    string
+	}
+	if err := p.Eval(fmt.Sprintf(submit, "varaordfører", ""), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Marker != 42 || got.Error == "" || got.Title != "varaordfører" {
+		t.Errorf("rejected form through htmx: %+v; want the marker kept, an error next to the field and the typed title kept", got)
+	}
+	if err := p.Eval(fmt.Sprintf(submit, "rådgiver", "Ola Nordmann"), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Marker != 42 || got.URL != "/allianser/ore/organer/styret" {
+		t.Errorf("saved form through htmx: %+v", got)
+	}
+	var shown bool
+	if err := p.Eval(`document.body.textContent.includes("Ola Nordmann")`, &shown); err != nil || !shown {
+		t.Errorf("the new seat is not on the page: %v", err)
+	}
+	ore, _ := db.AllianceBySlug(ctx, "ore")
+	board, _ := db.BodyBySlug(ctx, ore.ID, "styret")
+	seats, _ := db.Seats(ctx, board.ID)
+	found := false
+	for _, s := range seats {
+		found = found || s.Person.Name == "Ola Nordmann"
+	}
+	if !found {
+		t.Error("the seat was not stored")
 	}
 }

@@ -5,6 +5,7 @@
 #   web/static/vendor/designsystemet/index.css   @digdir/designsystemet-css
 #   web/static/vendor/designsystemet/theme.css   @digdir/designsystemet-theme (digdir brand)
 #   web/static/vendor/fonts/*.woff2              @fontsource/inter (latin, latin-ext; 400/500/600)
+#   web/static/vendor/htmx/htmx.min.js           htmx.org
 #   e2e/axe/axe.min.js                           axe-core
 #   third_party_licenses/*                       their licences
 #
@@ -22,6 +23,7 @@ DS_CSS_VERSION=1.22.0
 DS_THEME_VERSION=1.11.0
 INTER_VERSION=5.3.0
 AXE_VERSION=4.14.1
+HTMX_VERSION=2.0.11
 
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; fi
@@ -54,6 +56,10 @@ put "$css/LICENSE" third_party_licenses/designsystemet-css-LICENSE.txt
 theme=$(fetch "@digdir/designsystemet-theme@$DS_THEME_VERSION")
 put "$theme/brand/digdir.css" web/static/vendor/designsystemet/theme.css
 put "$theme/LICENSE" third_party_licenses/designsystemet-theme-LICENSE.txt
+
+htmx=$(fetch "htmx.org@$HTMX_VERSION")
+put "$htmx/dist/htmx.min.js" web/static/vendor/htmx/htmx.min.js
+put "$htmx/LICENSE" third_party_licenses/htmx-LICENSE.txt
 
 inter=$(fetch "@fontsource/inter@$INTER_VERSION")
 for weight in 400 500 600; do
