@@ -76,11 +76,11 @@ func (b Body) Validate() error {
 	if b.AllianceID == 0 {
 		return FieldErrorf("alliance", "an alliance is required")
 	}
-	if !slugPattern.MatchString(b.Slug) {
-		return FieldErrorf("slug", "%q is not a slug (a–z, 0–9 and single '-')", b.Slug)
-	}
 	if strings.TrimSpace(b.NameNB) == "" {
 		return FieldErrorf("name_nb", "a Norwegian name is required")
+	}
+	if !slugPattern.MatchString(b.Slug) {
+		return FieldErrorf("slug", "%q is not a slug (a–z, 0–9 and single '-')", b.Slug)
 	}
 	if !b.Kind.Valid() {
 		return FieldErrorf("kind", "unknown kind %q", b.Kind)

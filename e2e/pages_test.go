@@ -125,7 +125,7 @@ func TestEditingPagesAccessible(t *testing.T) {
 	defer b.Close()
 	cg, _ := db.BodyBySlug(ctx, ore.ID, "kontaktgruppen")
 	meetings, _ := db.Meetings(ctx, cg.ID)
-	for _, path := range []string{"/allianser/ore/organer/styret", "/en/alliances/ore/members?date=2024-06-01&pending=1",
+	for _, path := range []string{"/allianser/ore", "/allianser/ore/organer/styret", "/en/alliances/ore/members?date=2024-06-01&pending=1",
 		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID), fmt.Sprintf("/allianser/ore/saker/2020/%d", c.Number)} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {

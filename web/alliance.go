@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/samrad/samrad"
 )
@@ -18,6 +21,11 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request, v *view) err
 }
 
 func (s *Server) handleAlliance(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.alliancePage(w, r, v, http.StatusOK, nil)
+}
+
+// alliancePage shows an alliance; fs carries a rejected form back.
+func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, status int, fs forms) error {
 	ctx := r.Context()
 	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
 	if err != nil {
@@ -36,7 +44,20 @@ func (s *Server) handleAlliance(w http.ResponseWriter, r *http.Request, v *view)
 		Bodies                    []samrad.Body
 		Rotations                 []samrad.Rotation
 		CaseCount                 int
-	}{Alliance: a}
+		CanEdit                   bool
+		Forms                     forms
+		Kinds                     []samrad.BodyKind
+		VotingRules               []samrad.VotingRule
+		Members                   []samrad.Membership
+		Duties                    []string
+	}{Alliance: a, CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), Forms: fs}
+	if data.CanEdit {
+		data.Kinds, data.Duties = samrad.BodyKinds, []string{"leadership", "chair", "host"}
+		data.VotingRules = []samrad.VotingRule{samrad.VoteNone, samrad.VoteOnePerMember, samrad.VoteByPopulation}
+		if data.Members, err = s.db.MembersOn(ctx, a.ID, samrad.Today(), false); err != nil {
+			return err
+		}
+	}
 	if data.Bodies, err = s.db.Bodies(ctx, a.ID); err != nil {
 		return err
 	}
@@ -74,6 +95,111 @@ func (s *Server) handleAlliance(w http.ResponseWriter, r *http.Request, v *view)
 	}
 	v.Title, v.Nav, v.Data = a.Name(v.Lang), "home", data
 	v.crumbs(a.Name(v.Lang), "")
-	s.render(w, http.StatusOK, "alliance", v)
+	s.render(w, status, "alliance", v)
 	return nil
+}
+
+// allianceAction runs a secretariat action on an alliance and goes back to
+// its page, or shows the page again with the rejected form.
+func (s *Server) allianceAction(name string, w http.ResponseWriter, r *http.Request, v *view, fn func(ctx context.Context, a samrad.Alliance, f *form) (string, error)) error {
+	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	ctx, err := s.authorize(w, r, v, a)
+	if err != nil {
+		return err
+	}
+	f := newForm(name, r)
+	next, err := fn(ctx, a, f)
+	if err == nil && len(f.Errors) == 0 {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	code := http.StatusBadRequest
+	if err != nil {
+		if samrad.ErrorCode(err) == samrad.EINTERNAL {
+			return err
+		}
+		f.fail(err, name)
+		code = f.status(err)
+	}
+	return s.alliancePage(w, r, v, code, forms{name: f})
+}
+
+// handleAddBody sets up a body of the alliance.
+func (s *Server) handleAddBody(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.allianceAction("body", w, r, v, func(ctx context.Context, a samrad.Alliance, f *form) (string, error) {
+		b := samrad.Body{AllianceID: a.ID, Slug: f.Get("slug"), NameNB: f.Get("name_nb"), NameEN: f.Get("name_en"),
+			Kind: samrad.BodyKind(f.Get("kind")), Voting: samrad.VotingRule(f.Get("voting")), Mandate: f.Get("mandate"),
+			CompositionRule: f.Get("composition_rule"), Term: f.Get("term"), Meets: f.Get("meets")}
+		if b.Slug == "" {
+			b.Slug = slugify(b.NameNB)
+		}
+		if x := f.Get("parent"); x != "" {
+			parent, err := s.db.BodyBySlug(ctx, a.ID, x)
+			if err != nil {
+				return "", samrad.FieldErrorf("parent", "%s", s.cat.T(v.Lang, "unknown_body", x))
+			}
+			b.ParentID = parent.ID
+		}
+		if err := s.db.CreateBody(ctx, &b); err != nil {
+			return "", err
+		}
+		return Path(v.Lang, "body", a.Slug, b.Slug), nil
+	})
+}
+
+// handleAddRotation records who holds a rotating duty (the chair, the
+// hosting) in a period.
+func (s *Server) handleAddRotation(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.allianceAction("rotation", w, r, v, func(ctx context.Context, a samrad.Alliance, f *form) (string, error) {
+		rot := samrad.Rotation{AllianceID: a.ID, Duty: f.Get("duty")}
+		id, err := strconv.ParseInt(f.Get("org"), 10, 64)
+		reg, rerr := s.db.Registry(ctx)
+		if rerr != nil {
+			return "", rerr
+		}
+		org, ok := reg.Org(id)
+		if err != nil || !ok {
+			f.Errors["org"] = s.cat.T(v.Lang, "unknown_member")
+		}
+		rot.Org = org
+		for _, d := range []struct {
+			field string
+			dst   *samrad.Date
+		}{{"from", &rot.From}, {"to", &rot.To}} {
+			if x := f.Get(d.field); x != "" {
+				if *d.dst, err = samrad.ParseDate(x); err != nil {
+					f.Errors[d.field] = s.cat.T(v.Lang, "bad_date", x)
+				}
+			}
+		}
+		if len(f.Errors) > 0 {
+			return "", nil
+		}
+		if err := s.db.AddRotation(ctx, &rot); err != nil {
+			return "", err
+		}
+		return Path(v.Lang, "alliance", a.Slug), nil
+	})
+}
+
+// slugify makes a URL name from a Norwegian name: "Faggruppe for areal og
+// transport" → "faggruppe-for-areal-og-transport".
+func slugify(name string) string {
+	r := strings.NewReplacer("æ", "ae", "ø", "o", "å", "a", "é", "e", "ü", "u", "ö", "o", "ä", "a")
+	var b strings.Builder
+	dash := false
+	for _, c := range r.Replace(strings.ToLower(name)) {
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			b.WriteRune(c)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
 }

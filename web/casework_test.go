@@ -128,3 +128,68 @@ func TestCaseThroughBoardAndCouncil(t *testing.T) {
 		}
 	})
 }
+
+// TestSetUpBodyAndRotation sets up a body and a rotating chair in the
+// browser, with the bad input the secretariat will type.
+func TestSetUpBodyAndRotation(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ts := httptest.NewServer(demoServer(t, db))
+		defer ts.Close()
+		vr, _ := db.AllianceBySlug(ctx, "vestregionen")
+		if _, err := db.CreateUser(ctx, "s@example.no", "S", "et langt passord her", vr.ID, samrad.RoleSecretariat, fastHash); err != nil {
+			t.Fatal(err)
+		}
+		sec := newBrowser(t, ts.URL)
+		sec.login("s@example.no", "et langt passord her")
+		_, page := sec.get("/allianser/vestregionen")
+		token := sec.csrf(page)
+		post := func(path string, form url.Values) (*http.Response, string) {
+			t.Helper()
+			form.Set("csrf", token)
+			return sec.post(path, form)
+		}
+		bodyForm := url.Values{"name_nb": {""}, "kind": {"expert_group"}, "parent": {"radmannsgruppen"}, "mandate": {"Følge opp BPA-avtalen."}, "voting": {""}}
+		resp, body := post("/allianser/vestregionen/organer", bodyForm)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="body-name-nb-error"`) || !strings.Contains(body, "Følge opp BPA-avtalen.") {
+			t.Errorf("body without a name: %d", resp.StatusCode)
+		}
+		bodyForm.Set("name_nb", "Faggruppe for BPA")
+		resp, _ = post("/allianser/vestregionen/organer", bodyForm)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/allianser/vestregionen/organer/faggruppe-for-bpa" {
+			t.Fatalf("set up body: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		b, err := db.BodyBySlug(ctx, vr.ID, "faggruppe-for-bpa")
+		if err != nil || b.ParentID == 0 || b.Kind != samrad.BodyExpertGroup {
+			t.Errorf("stored body = %+v, %v", b, err)
+		}
+		if resp, _ := post("/allianser/vestregionen/organer", bodyForm); resp.StatusCode != http.StatusConflict {
+			t.Errorf("the same body again: %d, want 409", resp.StatusCode)
+		}
+		bodyForm.Set("parent", "finnes-ikke")
+		bodyForm.Set("slug", "annen")
+		if resp, body := post("/allianser/vestregionen/organer", bodyForm); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="body-parent-error"`) {
+			t.Errorf("unknown parent: %d", resp.StatusCode)
+		}
+		// The rotating chair: Bærum from July 2017 to the end of 2018 is in
+		// the demo; an overlapping period for another member is refused.
+		reg, _ := db.Registry(ctx)
+		asker, _ := reg.AtDate("0220", samrad.MustDate("2018-01-01"))
+		rot := url.Values{"duty": {"leadership"}, "org": {itoa(asker.ID)}, "from": {"2018-06-01"}, "to": {"2019-12-31"}}
+		rots, _ := db.Rotations(ctx, vr.ID)
+		if resp, body := post("/allianser/vestregionen/rotasjon", rot); resp.StatusCode != http.StatusConflict {
+			t.Errorf("overlapping rotation: %d (demo rotations %+v) %.300s", resp.StatusCode, rots, body)
+		}
+		rot.Set("from", "1.1.2019")
+		if resp, body := post("/allianser/vestregionen/rotasjon", rot); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="rot-from-error"`) {
+			t.Errorf("bad date: %d", resp.StatusCode)
+		}
+		rot.Set("from", "2019-01-01")
+		if resp, _ := post("/allianser/vestregionen/rotasjon", rot); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("rotation: %d", resp.StatusCode)
+		}
+		if after, _ := db.Rotations(ctx, vr.ID); len(after) != len(rots)+1 {
+			t.Errorf("%d rotations, want %d", len(after), len(rots)+1)
+		}
+	})
+}

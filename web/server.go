@@ -115,6 +115,8 @@ var routeTable = map[string][2]string{
 	"m_decision":    {"/allianser/{slug}/moter/{id}/vedtak", "/en/alliances/{slug}/meetings/{id}/decisions"},
 	"case_edit":     {"/allianser/{slug}/saker/{year}/{number}/endre", "/en/alliances/{slug}/cases/{year}/{number}/edit"},
 	"case_withdraw": {"/allianser/{slug}/saker/{year}/{number}/trekk", "/en/alliances/{slug}/cases/{year}/{number}/withdraw"},
+	"body_add":      {"/allianser/{slug}/organer", "/en/alliances/{slug}/bodies"},
+	"rotation_add":  {"/allianser/{slug}/rotasjon", "/en/alliances/{slug}/rotation"},
 	"seat_end":      {"/allianser/{slug}/organer/{body}/seter/{id}/avslutt", "/en/alliances/{slug}/bodies/{body}/seats/{id}/end"},
 	"m_vote":        {"/allianser/{slug}/moter/{id}/stemmer", "/en/alliances/{slug}/meetings/{id}/votes"},
 	"body_ics":      {"/allianser/{slug}/organer/{body}/moter.ics", "/en/alliances/{slug}/bodies/{body}/meetings.ics"},
@@ -213,6 +215,8 @@ func (s *Server) routes() {
 	post("case_edit", s.handleEditCase)
 	post("case_withdraw", s.handleWithdrawCase)
 	post("seat_end", s.handleEndSeat)
+	post("body_add", s.handleAddBody)
+	post("rotation_add", s.handleAddRotation)
 	post("m_upload", s.handleUpload)
 	post("m_send", s.meetingAction("send", s.meetingSendNotice))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
