@@ -51,7 +51,7 @@ func TestEmbeddedRegistry(t *testing.T) {
 	})
 }
 
-func newAlliance(t *testing.T, db *store.DB, slug string) samrad.Alliance {
+func newAlliance(t testing.TB, db *store.DB, slug string) samrad.Alliance {
 	t.Helper()
 	a := samrad.Alliance{Slug: slug, NameNB: "Test " + slug, Kind: samrad.AllianceAssociation, FoundedPrecision: samrad.PrecisionUnknown}
 	if err := db.CreateAlliance(context.Background(), &a); err != nil {
