@@ -155,7 +155,7 @@ func (m Measure) Stale(today Date, weeks int, since Date) bool {
 	if n := m.LastNote(); n != nil {
 		last = n.On
 	}
-	return last.AddDays(7*weeks).Before(today)
+	return last.AddDays(7 * weeks).Before(today)
 }
 
 // Timeframe is when a measure runs, as written ("Løpende", "2017-18",
