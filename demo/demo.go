@@ -94,7 +94,10 @@ func Load(ctx context.Context, db *store.DB) error {
 			}
 		}
 	}
-	return loadGovernance(ctx, db)
+	if err := loadGovernance(ctx, db); err != nil {
+		return err
+	}
+	return loadProgrammes(ctx, db)
 }
 
 func loadPopulation(ctx context.Context, db *store.DB) error {

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/samrad/samrad"
@@ -127,4 +128,44 @@ func TestDemoGovernance(t *testing.T) {
 	if len(rs) != 1 || rs[0].Org.Code != "0219" || rs[0].From.String() != "2017-07-01" || rs[0].To.String() != "2018-12-31" {
 		t.Errorf("rotation: %+v", rs)
 	}
+}
+
+func TestDemoProgramme(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := demo.Load(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		or, _ := db.AllianceBySlug(ctx, "osloregionen")
+		p, err := db.Programme(ctx, or.ID, 2017)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var labels []string
+		for _, s := range p.Sections {
+			for _, m := range s.Measures {
+				labels = append(labels, m.Label())
+				if m.Responsible == "" || len(m.Content) == 0 || m.Timeframe.Text == "" {
+					t.Errorf("measure %s lacks timeframe, responsibility or content", m.Label())
+				}
+			}
+		}
+		if got := strings.Join(labels, " "); got != "1.1 1.2 1.3 2.1 2.2 2.3 3.1 3.2 4.1 5.1 5.2" {
+			t.Errorf("measures = %s", got)
+		}
+		if m := p.Sections[0].Measures[0]; len(m.SeeAlso) != 1 || m.SeeAlso[0] != "4.1" {
+			t.Errorf("1.1 refers to %v, want 4.1", m.SeeAlso)
+		}
+		periods, _ := db.StrategyPeriods(ctx, or.ID)
+		if len(periods) != 1 || len(periods[0].FocusAreas) != 3 || len(periods[0].Roles) != 6 || p.PeriodID != periods[0].ID {
+			t.Errorf("strategy = %+v", periods)
+		}
+		for slug, want := range map[string]int{"vestregionen": 3, "ore": 2} {
+			a, _ := db.AllianceBySlug(ctx, slug)
+			ps, _ := db.StrategyPeriods(ctx, a.ID)
+			if len(ps) != 1 || len(ps[0].FocusAreas) != want {
+				t.Errorf("%s: strategy %+v, want %d focus areas", slug, ps, want)
+			}
+		}
+	})
 }
