@@ -185,7 +185,7 @@ func osloregionenProgramme2017(allianceID, periodID int64) samrad.Programme {
 				{Section: 4, Number: 1, Title: "Påvirkning av nasjonale rammebetingelser og prioriteringer innenfor Osloregionens satsingsområder",
 					Timeframe: tf("Løpende"), Responsible: "Sekretariatet og Politisk ad hoc-gruppe for interessepolitikk. Samarbeid med Østlandssamarbeidet.",
 					Partners: []string{ostland},
-					Intro: "I 2016 nedsatte Osloregionens styre en politisk ad hoc gruppe for interessepolitisk arbeid (sammensetning: Raymond Johansen, Tage Pettersen, Lise Selnes, Siv Jacobsen og Lars Salvesen), som har i oppgave å definere Osloregionens interessepolitiske rolle, utvikle strategier for gjennomslag i prioriterte saker og avklare rammer for et tettere interessepolitisk samarbeid med Østlandssamarbeidet (styresak 47/16).",
+					Intro:    "I 2016 nedsatte Osloregionens styre en politisk ad hoc gruppe for interessepolitisk arbeid (sammensetning: Raymond Johansen, Tage Pettersen, Lise Selnes, Siv Jacobsen og Lars Salvesen), som har i oppgave å definere Osloregionens interessepolitiske rolle, utvikle strategier for gjennomslag i prioriterte saker og avklare rammer for et tettere interessepolitisk samarbeid med Østlandssamarbeidet (styresak 47/16).",
 					Content: []string{
 						"Styregodkjenning av mandat og milepælsplan for arbeidet i politisk ad hoc gruppe for interessepolitisk arbeid (januar/februar).",
 						"Gjennomføre aktiviteter knyttet til vedtatt milepælsplan.",
