@@ -48,6 +48,8 @@ func TestPagesAccessible(t *testing.T) {
 		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID),
 		fmt.Sprintf("/allianser/ore/moter/%d/innkalling", meetings[0].ID),
 		"/allianser/ore/organer/kontaktgruppen",
+		"/allianser/osloregionen/handlingsprogram/2017",
+		"/en/alliances/osloregionen/action-programme/2017",
 		"/allianser/ore/moter",
 		"/allianser/ore/medlemmer?dato=2021-01-01",
 		"/en/alliances/ore/members?date=2024-06-01&pending=1",

@@ -50,6 +50,7 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 		VotingRules               []samrad.VotingRule
 		Members                   []samrad.Membership
 		Duties                    []string
+		ProgrammeYears            []int
 	}{Alliance: a, CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), Forms: fs}
 	if data.CanEdit {
 		data.Kinds, data.Duties = samrad.BodyKinds, []string{"leadership", "chair", "host"}
@@ -62,6 +63,9 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 		return err
 	}
 	if data.Rotations, err = s.db.Rotations(ctx, a.ID); err != nil {
+		return err
+	}
+	if data.ProgrammeYears, err = s.db.ProgrammeYears(ctx, a.ID); err != nil {
 		return err
 	}
 	cases, err := s.db.Cases(ctx, a.ID)

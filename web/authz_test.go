@@ -73,6 +73,11 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 	if err := db.CreateCase(ctx, &oreCase); err != nil {
 		t.Fatal(err)
 	}
+	oreProg := samrad.Programme{AllianceID: ore.ID, Year: 2020, Sections: []samrad.Section{{Number: 1, Title: "Det grønne skiftet",
+		Measures: []samrad.Measure{{Section: 1, Number: 1, Title: "Kontaktgruppesamling"}}}}}
+	if err := db.CreateProgramme(ctx, &oreProg); err != nil {
+		t.Fatal(err)
+	}
 	oreCaseArgs := map[string]string{"{year}": "2020", "{number}": itoa(int64(oreCase.Number))}
 	args := map[string]string{"{slug}": "ore", "{code}": "3025", "{body}": "kontaktgruppen", "{id}": mid, "{year}": "2016", "{number}": "47"}
 	// Routes whose {id} is not a meeting, and whose year/number fit another alliance.
@@ -83,6 +88,9 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		"fees_csv":      {"{slug}": "osloregionen"},
 		"document":      {"{id}": docID},
 		"case_edit":     oreCaseArgs,
+		"programme":     {"{slug}": "osloregionen", "{year}": "2017"},
+		"programme_pdf": {"{slug}": "osloregionen", "{year}": "2017"},
+		"progress_add":  {"{year}": "2020", "{id}": itoa(oreProg.Sections[0].Measures[0].ID)},
 		"case_withdraw": oreCaseArgs,
 	}
 	query := map[string]string{"fees_csv": "?ar=2019&year=2019"}
@@ -91,7 +99,7 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 	unpublished := map[string]bool{"m_record": true, "m_record_pdf": true}
 	// PDF files need a browser, which this server has not got: where the
 	// page would be shown, the answer is 503 with the reason.
-	printed := map[string]bool{"m_notice_pdf": true, "m_record_pdf": true}
+	printed := map[string]bool{"m_notice_pdf": true, "m_record_pdf": true, "programme_pdf": true}
 	// Actions that anyone may use.
 	open := map[string]bool{"login": true, "logout": true}
 	allowed := map[string]bool{"secretariat": true, "administrator": true}

@@ -93,3 +93,48 @@ func TestMeetingDocumentsAsPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestProgrammeAsPDF prints the demo's action programme 2017 and reads the
+// measures back from the PDF.
+func TestProgrammeAsPDF(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t, "sqlite")
+	if err := demo.Load(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	bin, err := pdf.FindChromium()
+	if err != nil {
+		t.Fatal(err)
+	}
+	printer := pdf.New(bin)
+	defer printer.Close()
+	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetPDF(printer)
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	resp, err := http.Get(ts.URL + "/allianser/osloregionen/handlingsprogram/2017/handlingsprogram.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("programme PDF: %d %.300s", resp.StatusCode, out)
+	}
+	info, err := pdftest.Inspect(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Pages < 3 {
+		t.Errorf("%d pages, want the whole programme", info.Pages)
+	}
+	for _, want := range []string{"Handlingsprogram 2017", "Roller og arbeidsformer", "1.2 Avklare innhold i tettere samarbeid",
+		"Tidsramme", "2017-18", "5.2 BEST 2017/2018", "Østlandssamarbeidet"} {
+		if !strings.Contains(info.Text, want) {
+			t.Errorf("the programme PDF has no %q", want)
+		}
+	}
+}

@@ -115,6 +115,9 @@ var routeTable = map[string][2]string{
 	"m_decision":    {"/allianser/{slug}/moter/{id}/vedtak", "/en/alliances/{slug}/meetings/{id}/decisions"},
 	"case_edit":     {"/allianser/{slug}/saker/{year}/{number}/endre", "/en/alliances/{slug}/cases/{year}/{number}/edit"},
 	"case_withdraw": {"/allianser/{slug}/saker/{year}/{number}/trekk", "/en/alliances/{slug}/cases/{year}/{number}/withdraw"},
+	"programme":     {"/allianser/{slug}/handlingsprogram/{year}", "/en/alliances/{slug}/action-programme/{year}"},
+	"programme_pdf": {"/allianser/{slug}/handlingsprogram/{year}/handlingsprogram.pdf", "/en/alliances/{slug}/action-programme/{year}/action-programme.pdf"},
+	"progress_add":  {"/allianser/{slug}/handlingsprogram/{year}/tiltak/{id}/fremdrift", "/en/alliances/{slug}/action-programme/{year}/measures/{id}/progress"},
 	"body_add":      {"/allianser/{slug}/organer", "/en/alliances/{slug}/bodies"},
 	"rotation_add":  {"/allianser/{slug}/rotasjon", "/en/alliances/{slug}/rotation"},
 	"seat_end":      {"/allianser/{slug}/organer/{body}/seter/{id}/avslutt", "/en/alliances/{slug}/bodies/{body}/seats/{id}/end"},
@@ -193,6 +196,8 @@ func (s *Server) routes() {
 	handle("m_record", s.handleRecord)
 	handle("m_notice_pdf", s.handleNoticePDF)
 	handle("m_record_pdf", s.handleRecordPDF)
+	handle("programme", s.handleProgramme)
+	handle("programme_pdf", s.handleProgrammePDF)
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)
@@ -217,6 +222,7 @@ func (s *Server) routes() {
 	post("seat_end", s.handleEndSeat)
 	post("body_add", s.handleAddBody)
 	post("rotation_add", s.handleAddRotation)
+	post("progress_add", s.handleAddProgress)
 	post("m_upload", s.handleUpload)
 	post("m_send", s.meetingAction("send", s.meetingSendNotice))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
