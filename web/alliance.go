@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/samrad/samrad"
@@ -159,26 +158,11 @@ func (s *Server) handleAddBody(w http.ResponseWriter, r *http.Request, v *view) 
 func (s *Server) handleAddRotation(w http.ResponseWriter, r *http.Request, v *view) error {
 	return s.allianceAction("rotation", w, r, v, func(ctx context.Context, a samrad.Alliance, f *form) (string, error) {
 		rot := samrad.Rotation{AllianceID: a.ID, Duty: f.Get("duty")}
-		id, err := strconv.ParseInt(f.Get("org"), 10, 64)
-		reg, rerr := s.db.Registry(ctx)
-		if rerr != nil {
-			return "", rerr
+		org, err := s.formOrg(ctx, v, f, "org")
+		if err != nil {
+			return "", err
 		}
-		org, ok := reg.Org(id)
-		if err != nil || !ok {
-			f.Errors["org"] = s.cat.T(v.Lang, "unknown_member")
-		}
-		rot.Org = org
-		for _, d := range []struct {
-			field string
-			dst   *samrad.Date
-		}{{"from", &rot.From}, {"to", &rot.To}} {
-			if x := f.Get(d.field); x != "" {
-				if *d.dst, err = samrad.ParseDate(x); err != nil {
-					f.Errors[d.field] = s.cat.T(v.Lang, "bad_date", x)
-				}
-			}
-		}
+		rot.Org, rot.From, rot.To = org, s.formDate(v, f, "from"), s.formDate(v, f, "to")
 		if len(f.Errors) > 0 {
 			return "", nil
 		}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 	"net/url"
 	"strings"
 
@@ -78,3 +80,32 @@ func (f *form) status(err error) int {
 type forms map[string]*form
 
 func (fs forms) Of(name string) *form { return fs[name] }
+
+// formDate reads an optional date field (YYYY-MM-DD); a bad one is noted
+// on the field and gives the zero date.
+func (s *Server) formDate(v *view, f *form, field string) samrad.Date {
+	x := f.Get(field)
+	if x == "" {
+		return samrad.Date{}
+	}
+	d, err := samrad.ParseDate(x)
+	if err != nil {
+		f.Errors[field] = s.cat.T(v.Lang, "bad_date", x)
+	}
+	return d
+}
+
+// formOrg reads an organisation id field; an unknown one is noted on the
+// field. The error is the store's, if it could not be asked.
+func (s *Server) formOrg(ctx context.Context, v *view, f *form, field string) (samrad.Organisation, error) {
+	reg, err := s.db.Registry(ctx)
+	if err != nil {
+		return samrad.Organisation{}, err
+	}
+	id, perr := strconv.ParseInt(f.Get(field), 10, 64)
+	org, ok := reg.Org(id)
+	if perr != nil || !ok {
+		f.Errors[field] = s.cat.T(v.Lang, "unknown_member")
+	}
+	return org, nil
+}

@@ -111,28 +111,12 @@ func (s *Server) handleAddSeat(w http.ResponseWriter, r *http.Request, v *view) 
 	} else if f.Get("new_person") == "" {
 		f.Errors["person"] = s.cat.T(v.Lang, "choose_or_name_person")
 	}
-	if x := f.Get("represents"); x != "" {
-		id, err := strconv.ParseInt(x, 10, 64)
-		reg, rerr := s.db.Registry(ctx)
-		if rerr != nil {
-			return rerr
-		}
-		org, ok := reg.Org(id)
-		if err != nil || !ok {
-			f.Errors["represents"] = s.cat.T(v.Lang, "unknown_member")
-		}
-		seat.Represents = org
-	}
-	for _, d := range []struct {
-		field string
-		dst   *samrad.Date
-	}{{"from", &seat.From}, {"to", &seat.To}} {
-		if x := f.Get(d.field); x != "" {
-			if *d.dst, err = samrad.ParseDate(x); err != nil {
-				f.Errors[d.field] = s.cat.T(v.Lang, "bad_date", x)
-			}
+	if f.Get("represents") != "" {
+		if seat.Represents, err = s.formOrg(ctx, v, f, "represents"); err != nil {
+			return err
 		}
 	}
+	seat.From, seat.To = s.formDate(v, f, "from"), s.formDate(v, f, "to")
 	if len(f.Errors) == 0 && seat.Person.ID == 0 {
 		p := samrad.Person{Name: f.Get("new_person"), Title: f.Get("new_title"), Email: f.Get("new_email")}
 		if err := s.db.CreatePerson(ctx, &p); err != nil {
