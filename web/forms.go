@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/samrad/samrad"
