@@ -84,26 +84,28 @@ func (s *Server) meetingSendNotice(ctx context.Context, v *view, m store.Meeting
 	if err != nil {
 		return err
 	}
-	done := map[int64]bool{}
+	sentBefore := map[int64]bool{}
 	for _, d := range deliveries {
-		done[d.PersonID] = d.Sent()
+		sentBefore[d.PersonID] = d.Sent()
 	}
+	seen := map[int64]bool{} // one message per person, whatever seats they hold
 	var failed, skipped []string
 	sent := 0
 	for _, st := range seats {
-		if !st.ActiveOn(day) || done[st.Person.ID] {
-			// Sent before (the last try failed for someone else): once is
-			// enough.
-			if done[st.Person.ID] {
-				sent++
-			}
+		if !st.ActiveOn(day) || seen[st.Person.ID] {
+			continue
+		}
+		seen[st.Person.ID] = true
+		if sentBefore[st.Person.ID] {
+			// Sent by an earlier try that failed for someone else: once
+			// is enough.
+			sent++
 			continue
 		}
 		if st.Person.Email == "" {
 			skipped = append(skipped, st.Person.Name)
 			continue
 		}
-		done[st.Person.ID] = true // one message per person, whatever seats they hold
 		e := ev
 		e.Attendees = []ical.Person{{Name: st.Person.Name, Email: st.Person.Email}}
 		cal := ical.Calendar{Method: "REQUEST", Events: []ical.Event{e}}

@@ -23,6 +23,7 @@ import (
 	"github.com/samrad/samrad/internal/smtptest"
 	"github.com/samrad/samrad/internal/testdb"
 	"github.com/samrad/samrad/mail"
+	"github.com/samrad/samrad/store"
 	"github.com/samrad/samrad/web"
 )
 
@@ -67,6 +68,16 @@ func TestSendNoticeOverSMTP(t *testing.T) {
 			t.Fatalf("seat for %s: %d %s", p.name, resp.StatusCode, body[:min(200, len(body))])
 		}
 	}
+	// The refused person holds a second seat: still one message, and it
+	// is not counted as sent.
+	for _, p := range mustPeople(t, db) {
+		if p.Name == "Avvist Adresse" {
+			form := url.Values{"csrf": {token}, "person": {itoa(p.ID)}, "role": {"deputy_member"}, "represents": {itoa(baerum.ID)}, "from": {"2024-01-01"}}
+			if resp, body := sec.post("/allianser/ore/organer/kontaktgruppen/seter", form); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("second seat: %d %s", resp.StatusCode, body[:min(200, len(body))])
+			}
+		}
+	}
 	resp, _ := sec.post("/allianser/ore/organer/kontaktgruppen/moter", url.Values{"csrf": {token}, "number": {"1"}, "date": {"2025-02-10"}, "start": {"10:00"}, "end": {"15:00"}, "place": {"Sandvika"}})
 	meeting := resp.Header.Get("Location")
 	if _, body := sec.post(meeting+"/saker", url.Values{"csrf": {token}, "title": {"Innspill til handlingsplanen"}, "type": {"discussion"}}); strings.Contains(body, "field-error") {
@@ -74,7 +85,7 @@ func TestSendNoticeOverSMTP(t *testing.T) {
 	}
 	// One recipient is refused: the meeting stays planned and the page says who.
 	resp, body := sec.post(meeting+"/send-innkalling", url.Values{"csrf": {token}})
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Avvist Adresse") {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "1 innkallinger ble sendt, men ikke til: Avvist Adresse.") {
 		t.Fatalf("send with a refused address: %d", resp.StatusCode)
 	}
 	if got := len(smtp.Messages()); got != 1 {
@@ -145,4 +156,13 @@ func decodeBase64(t *testing.T, raw []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+func mustPeople(t *testing.T, db *store.DB) []samrad.Person {
+	t.Helper()
+	people, err := db.People(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return people
 }
