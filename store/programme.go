@@ -296,18 +296,17 @@ func (db *DB) Programme(ctx context.Context, allianceID int64, year int) (samrad
 	return p, notes.Err()
 }
 
-// AddProgressNote records how a measure is going and, if the note says so,
-// its new status. A cancelled measure takes no more notes, except one that
-// opens it again.
-func (db *DB) AddProgressNote(ctx context.Context, n *samrad.ProgressNote) error {
+// AddProgressNote records how a measure of the alliance is going and, if
+// the note says so, its new status. A cancelled measure takes no more
+// notes, except one that opens it again.
+func (db *DB) AddProgressNote(ctx context.Context, allianceID int64, n *samrad.ProgressNote) error {
 	if err := n.Validate(); err != nil {
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		var allianceID int64
 		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT p.alliance_id, m.status FROM measures m JOIN programmes p ON p.id = m.programme_id WHERE m.id = $1`,
-			n.MeasureID).Scan(&allianceID, &status); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT m.status FROM measures m JOIN programmes p ON p.id = m.programme_id WHERE m.id = $1 AND p.alliance_id = $2`,
+			n.MeasureID, allianceID).Scan(&status); err != nil {
 			return notFound(err, "no measure %d", n.MeasureID)
 		}
 		if samrad.MeasureStatus(status) == samrad.MeasureCancelled && (n.Status == "" || n.Status == samrad.MeasureCancelled) {

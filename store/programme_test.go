@@ -82,15 +82,19 @@ func TestProgrammeWithLinksAndProgress(t *testing.T) {
 			{MeasureID: m12.ID, On: d("2017-03-01"), Text: "Forprosjekt startet.", Status: samrad.MeasureOngoing},
 			{MeasureID: m12.ID, On: d("2017-09-01"), Text: "Lagt på is etter styrevedtak.", Status: samrad.MeasureCancelled},
 		} {
-			if err := db.AddProgressNote(ctx, &n); err != nil {
+			if err := db.AddProgressNote(ctx, a.ID, &n); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.AddProgressNote(ctx, &samrad.ProgressNote{MeasureID: m12.ID, On: d("2017-10-01"), Text: "Møte holdt."}); samrad.ErrorCode(err) != samrad.ECONFLICT {
+		if err := db.AddProgressNote(ctx, a.ID, &samrad.ProgressNote{MeasureID: m12.ID, On: d("2017-10-01"), Text: "Møte holdt."}); samrad.ErrorCode(err) != samrad.ECONFLICT {
 			t.Errorf("a note on a cancelled measure: %v, want ECONFLICT", err)
 		}
-		if err := db.AddProgressNote(ctx, &samrad.ProgressNote{MeasureID: m12.ID, Text: "uten dato"}); samrad.ErrorCode(err) != samrad.EINVALID {
+		if err := db.AddProgressNote(ctx, a.ID, &samrad.ProgressNote{MeasureID: m12.ID, Text: "uten dato"}); samrad.ErrorCode(err) != samrad.EINVALID {
 			t.Errorf("a note without a date: %v", err)
+		}
+		outsider := newAlliance(t, db, "annen")
+		if err := db.AddProgressNote(ctx, outsider.ID, &samrad.ProgressNote{MeasureID: m11.ID, On: d("2017-10-01"), Text: "x"}); samrad.ErrorCode(err) != samrad.ENOTFOUND {
+			t.Errorf("a note through another alliance: %v, want ENOTFOUND", err)
 		}
 		got, _ = db.Programme(ctx, a.ID, 2017)
 		m12 = got.Sections[0].Measures[1]
@@ -139,7 +143,7 @@ func benchProgramme(b *testing.B, db *store.DB) {
 	}
 	for i := range 500 {
 		m := p.Sections[i%6].Measures[i%10]
-		if err := db.AddProgressNote(ctx, &samrad.ProgressNote{MeasureID: m.ID, On: samrad.MustDate("2017-01-01").AddDays(i % 300), Text: "Status"}); err != nil {
+		if err := db.AddProgressNote(ctx, a.ID, &samrad.ProgressNote{MeasureID: m.ID, On: samrad.MustDate("2017-01-01").AddDays(i % 300), Text: "Status"}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -116,7 +116,7 @@ func (s *Server) handleAddProgress(w http.ResponseWriter, r *http.Request, v *vi
 	}
 	f := newForm("progress", r)
 	f.Values.Set("measure", r.PathValue("id"))
-	if err := s.addProgress(ctx, v, a, year, id, f); err != nil || len(f.Errors) > 0 {
+	if err := s.addProgress(ctx, v, a, id, f); err != nil || len(f.Errors) > 0 {
 		code := http.StatusBadRequest
 		if err != nil {
 			if samrad.ErrorCode(err) == samrad.EINTERNAL || samrad.ErrorCode(err) == samrad.ENOTFOUND {
@@ -131,27 +131,12 @@ func (s *Server) handleAddProgress(w http.ResponseWriter, r *http.Request, v *vi
 	return nil
 }
 
-func (s *Server) addProgress(ctx context.Context, v *view, a samrad.Alliance, year int, id int64, f *form) error {
-	p, err := s.db.Programme(ctx, a.ID, year)
-	if err != nil {
-		return err
-	}
-	found := false
-	for _, sec := range p.Sections {
-		for _, m := range sec.Measures {
-			found = found || m.ID == id
+func (s *Server) addProgress(ctx context.Context, v *view, a samrad.Alliance, id int64, f *form) error {
+	n := samrad.ProgressNote{MeasureID: id, Text: f.Get("text"), Status: samrad.MeasureStatus(f.Get("status")), On: samrad.Today()}
+	if f.Get("on") != "" {
+		if n.On = s.formDate(v, f, "on"); n.On.IsZero() {
+			return nil
 		}
 	}
-	if !found {
-		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
-	}
-	n := samrad.ProgressNote{MeasureID: id, Text: f.Get("text"), Status: samrad.MeasureStatus(f.Get("status"))}
-	on := f.Get("on")
-	if on == "" {
-		n.On = samrad.Today()
-	} else if n.On, err = samrad.ParseDate(on); err != nil {
-		f.Errors["on"] = s.cat.T(v.Lang, "bad_date", on)
-		return nil
-	}
-	return s.db.AddProgressNote(ctx, &n)
+	return s.db.AddProgressNote(ctx, a.ID, &n)
 }
