@@ -115,19 +115,7 @@ func (s *Server) allianceAction(name string, w http.ResponseWriter, r *http.Requ
 	}
 	f := newForm(name, r)
 	next, err := fn(ctx, a, f)
-	if err == nil && len(f.Errors) == 0 {
-		http.Redirect(w, r, next, http.StatusSeeOther)
-		return nil
-	}
-	code := http.StatusBadRequest
-	if err != nil {
-		if samrad.ErrorCode(err) == samrad.EINTERNAL {
-			return err
-		}
-		f.fail(err, name)
-		code = f.status(err)
-	}
-	return s.alliancePage(w, r, v, code, forms{name: f})
+	return settle(w, r, f, err, name, next, func(status int, fs forms) error { return s.alliancePage(w, r, v, status, fs) })
 }
 
 // handleAddBody sets up a body of the alliance.

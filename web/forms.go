@@ -109,3 +109,23 @@ func (s *Server) formOrg(ctx context.Context, v *view, f *form, field string) (s
 	}
 	return org, nil
 }
+
+// settle ends a form action. With no error and no field errors it sends
+// the browser on to next; otherwise it shows the page again through again,
+// with the form, its errors (err on the field it names, or on fallback)
+// and the status that fits. An internal error is returned as it is.
+func settle(w http.ResponseWriter, r *http.Request, f *form, err error, fallback, next string, again func(status int, fs forms) error) error {
+	if err == nil && len(f.Errors) == 0 {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	code := http.StatusBadRequest
+	if err != nil {
+		if samrad.ErrorCode(err) == samrad.EINTERNAL {
+			return err
+		}
+		f.fail(err, fallback)
+		code = f.status(err)
+	}
+	return again(code, forms{f.Name: f})
+}

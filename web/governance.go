@@ -158,20 +158,11 @@ func (s *Server) handleEndSeat(w http.ResponseWriter, r *http.Request, v *view) 
 	if !slices.ContainsFunc(seats, func(st samrad.Seat) bool { return st.ID == id }) {
 		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
 	}
-	to, err := samrad.ParseDate(f.Get("to"))
-	if err != nil {
-		f.Errors["to"] = s.cat.T(v.Lang, "bad_date", f.Get("to"))
-		return s.bodyPage(w, r, v, http.StatusBadRequest, forms{"seat_end": f})
+	if to := s.formDate(v, f, "to"); len(f.Errors) == 0 {
+		err = s.db.EndSeat(ctx, id, to)
 	}
-	if err := s.db.EndSeat(ctx, id, to); err != nil {
-		if samrad.ErrorCode(err) == samrad.EINTERNAL {
-			return err
-		}
-		f.fail(err, "to")
-		return s.bodyPage(w, r, v, f.status(err), forms{"seat_end": f})
-	}
-	http.Redirect(w, r, Path(v.Lang, "body", a.Slug, b.Slug), http.StatusSeeOther)
-	return nil
+	return settle(w, r, f, err, "to", Path(v.Lang, "body", a.Slug, b.Slug),
+		func(status int, fs forms) error { return s.bodyPage(w, r, v, status, fs) })
 }
 
 // handleCreateMeeting calls a meeting of the body.
@@ -353,15 +344,8 @@ func (s *Server) caseAction(name string, w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	f := newForm(name, r)
-	if err := fn(ctx, c, f); err != nil {
-		if samrad.ErrorCode(err) == samrad.EINTERNAL {
-			return err
-		}
-		f.fail(err, name)
-		return s.casePage(w, r, v, f.status(err), forms{name: f})
-	}
-	http.Redirect(w, r, Path(v.Lang, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number)), http.StatusSeeOther)
-	return nil
+	return settle(w, r, f, fn(ctx, c, f), name, Path(v.Lang, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number)),
+		func(status int, fs forms) error { return s.casePage(w, r, v, status, fs) })
 }
 
 // handleEditCase changes a case's title, type, presentation and proposal.
@@ -513,19 +497,8 @@ func (s *Server) meetingAction(name string, fn func(ctx context.Context, v *view
 		}
 		f := newForm(name, r)
 		f.Values.Set("alliance", a.Slug)
-		if err := fn(ctx, v, m, b, f); err != nil || len(f.Errors) > 0 {
-			code := http.StatusBadRequest
-			if err != nil {
-				if samrad.ErrorCode(err) == samrad.EINTERNAL {
-					return err
-				}
-				f.fail(err, name)
-				code = f.status(err)
-			}
-			return s.meetingPage(w, r, v, code, forms{name: f})
-		}
-		http.Redirect(w, r, Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10)), http.StatusSeeOther)
-		return nil
+		return settle(w, r, f, fn(ctx, v, m, b, f), name, Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10)),
+			func(status int, fs forms) error { return s.meetingPage(w, r, v, status, fs) })
 	}
 }
 

@@ -116,19 +116,12 @@ func (s *Server) handleAddProgress(w http.ResponseWriter, r *http.Request, v *vi
 	}
 	f := newForm("progress", r)
 	f.Values.Set("measure", r.PathValue("id"))
-	if err := s.addProgress(ctx, v, a, id, f); err != nil || len(f.Errors) > 0 {
-		code := http.StatusBadRequest
-		if err != nil {
-			if samrad.ErrorCode(err) == samrad.EINTERNAL || samrad.ErrorCode(err) == samrad.ENOTFOUND {
-				return err
-			}
-			f.fail(err, "text")
-			code = f.status(err)
-		}
-		return s.programmePage(w, r, v, code, forms{"progress": f})
+	err = s.addProgress(ctx, v, a, id, f)
+	if samrad.ErrorCode(err) == samrad.ENOTFOUND {
+		return err // no such measure in the alliance: the page, not the form, is wrong
 	}
-	http.Redirect(w, r, Path(v.Lang, "programme", a.Slug, strconv.Itoa(year))+"#tiltak-"+r.PathValue("id"), http.StatusSeeOther)
-	return nil
+	return settle(w, r, f, err, "text", Path(v.Lang, "programme", a.Slug, strconv.Itoa(year))+"#tiltak-"+r.PathValue("id"),
+		func(status int, fs forms) error { return s.programmePage(w, r, v, status, fs) })
 }
 
 func (s *Server) addProgress(ctx context.Context, v *view, a samrad.Alliance, id int64, f *form) error {
