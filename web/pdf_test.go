@@ -14,6 +14,7 @@ import (
 	"github.com/samrad/samrad/internal/testdb"
 	"github.com/samrad/samrad/pdf"
 	"github.com/samrad/samrad/pdf/pdftest"
+	"github.com/samrad/samrad/store"
 	"github.com/samrad/samrad/web"
 )
 
@@ -21,24 +22,7 @@ import (
 // demo meeting with the real browser and reads the text back from the PDF.
 func TestMeetingDocumentsAsPDF(t *testing.T) {
 	ctx := context.Background()
-	db := testdb.Open(t, "sqlite")
-	if err := demo.Load(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	bin, err := pdf.FindChromium()
-	if err != nil {
-		t.Fatal(err)
-	}
-	printer := pdf.New(bin)
-	defer printer.Close()
-	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.SetPDF(printer)
-	srv.SetBaseURL("https://samrad.example.no")
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	ts, db := printingServer(t)
 
 	// The demo's board meeting of Osloregionen (case 47/16) is held; its
 	// case goes on its agenda and its minutes are approved and published
@@ -97,24 +81,7 @@ func TestMeetingDocumentsAsPDF(t *testing.T) {
 // TestProgrammeAsPDF prints the demo's action programme 2017 and reads the
 // measures back from the PDF.
 func TestProgrammeAsPDF(t *testing.T) {
-	ctx := context.Background()
-	db := testdb.Open(t, "sqlite")
-	if err := demo.Load(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	bin, err := pdf.FindChromium()
-	if err != nil {
-		t.Fatal(err)
-	}
-	printer := pdf.New(bin)
-	defer printer.Close()
-	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.SetPDF(printer)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	ts, _ := printingServer(t)
 	resp, err := http.Get(ts.URL + "/allianser/osloregionen/handlingsprogram/2017/handlingsprogram.pdf")
 	if err != nil {
 		t.Fatal(err)
@@ -137,4 +104,28 @@ func TestProgrammeAsPDF(t *testing.T) {
 			t.Errorf("the programme PDF has no %q", want)
 		}
 	}
+}
+
+// printingServer serves the demo with a real browser to print PDF files.
+func printingServer(t *testing.T) (*httptest.Server, *store.DB) {
+	t.Helper()
+	db := testdb.Open(t, "sqlite")
+	if err := demo.Load(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	bin, err := pdf.FindChromium()
+	if err != nil {
+		t.Fatal(err)
+	}
+	printer := pdf.New(bin)
+	t.Cleanup(printer.Close)
+	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetPDF(printer)
+	srv.SetBaseURL("https://samrad.example.no")
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts, db
 }
