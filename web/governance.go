@@ -889,7 +889,8 @@ func (s *Server) meetingPDF(w http.ResponseWriter, r *http.Request, v *view, kin
 	if !s.pdf.Available() {
 		return samrad.Errorf(samrad.EUNAVAILABLE, "%s", s.cat.T(v.Lang, "pdf_unavailable"))
 	}
-	name := strings.NewReplacer("/", "-", " ", "-").Replace(strings.ToLower(s.cat.T(v.Lang, kind+"_file", v.Data.(meetingDoc).Body.Slug, v.Data.(meetingDoc).Meeting.Label())))
+	d := v.Data.(meetingDoc)
+	name := strings.NewReplacer("/", "-", " ", "-").Replace(strings.ToLower(s.cat.T(v.Lang, kind+"_file", d.Body.Slug, d.Meeting.Label())))
 	return s.writePDF(w, r, v, page, name)
 }
 
