@@ -160,6 +160,23 @@ func TestDemoProgramme(t *testing.T) {
 		if len(periods) != 1 || len(periods[0].FocusAreas) != 3 || len(periods[0].Roles) != 6 || p.PeriodID != periods[0].ID {
 			t.Errorf("strategy = %+v", periods)
 		}
+		// The budget's fee income is the fee table's, with no figure typed
+		// in; 2017's needs figures for 1 January 2016, which are not shipped.
+		st, err := db.BudgetStatement(ctx, or.ID, 2017)
+		if err != nil || !strings.Contains(st.FeeError, "2016-01-01") || st.FeeTotal != 0 {
+			t.Errorf("budget 2017: %q, %s, %v; want the missing 2016 figures named", st.FeeError, st.FeeTotal, err)
+		}
+		st, err = db.BudgetStatement(ctx, or.ID, 2019)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ft, err := db.FeeTable(ctx, or.ID, 2019)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.FeeError != "" || st.FeeTotal == 0 || st.FeeTotal != ft.Total || st.IncomeBudget != ft.Total || len(st.Costs) != 0 {
+			t.Errorf("budget 2019: fees %s (%q), fee table %s, income %s, %d cost lines", st.FeeTotal, st.FeeError, ft.Total, st.IncomeBudget, len(st.Costs))
+		}
 		for slug, want := range map[string]int{"vestregionen": 3, "ore": 2} {
 			a, _ := db.AllianceBySlug(ctx, slug)
 			ps, _ := db.StrategyPeriods(ctx, a.ID)

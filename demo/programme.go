@@ -37,6 +37,37 @@ func loadProgrammes(ctx context.Context, db *store.DB) error {
 	if err := db.CreateProgramme(ctx, &prog); err != nil {
 		return fmt.Errorf("demo action programme 2017: %w", err)
 	}
+	return loadBudget(ctx, db, slugs["osloregionen"])
+}
+
+// loadBudget stores what the action programme says of the 2017 budget:
+// the fee income, computed from the fee decision (NOK 1.50 per inhabitant,
+// Oslo double). The document gives the income frame, the frame for
+// projects and the funds carried over as "x,x mill.", so the demo has no
+// figures for them. The 2017 fees use the population on 1 January 2016,
+// which the shipped statistics do not hold, so the budget says so; 2019's
+// fee income, from the 2018 figures that are shipped, shows the
+// computation.
+func loadBudget(ctx context.Context, db *store.DB, allianceID int64) error {
+	notes := map[int]string{
+		2017: "Kontingenten for 2017 ble fastsatt av Samarbeidsrådet i mai 2016: kr 1,50 per innbygger i kommunene og fylkeskommunene, " +
+			"dobbel kontingent for Oslo kommune. Handlingsprogrammet oppgir inntektsrammen, rammen til prosjekter og utviklingstiltak " +
+			"og overførte midler fra 2016 som «x,x mill.»; de er derfor ikke lagt inn her.",
+		2019: "Bare kontingentinntekten, beregnet fra folketallet 1. januar 2018 (SSB) med samme sats. Kildene har ingen andre beløp for 2019.",
+	}
+	for _, year := range []int{2017, 2019} {
+		b := samrad.Budget{AllianceID: allianceID, Year: year, Note: notes[year]}
+		if year == 2017 {
+			b.AdoptedBy = "Styret"
+		}
+		if err := db.SaveBudget(ctx, &b); err != nil {
+			return fmt.Errorf("demo budget %d: %w", year, err)
+		}
+		fees := samrad.BudgetLine{Account: "3100", Category: samrad.BudgetFees, Title: "Medlemskontingent"}
+		if err := db.SetBudgetLine(ctx, allianceID, year, &fees); err != nil {
+			return fmt.Errorf("demo budget %d: %w", year, err)
+		}
+	}
 	return nil
 }
 

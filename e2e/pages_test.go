@@ -50,6 +50,8 @@ func TestPagesAccessible(t *testing.T) {
 		"/allianser/ore/organer/kontaktgruppen",
 		"/allianser/osloregionen/handlingsprogram/2017",
 		"/en/alliances/osloregionen/action-programme/2017",
+		"/allianser/osloregionen/budsjett/2017",
+		"/en/alliances/osloregionen/budget/2019",
 		"/allianser/ore/moter",
 		"/allianser/ore/medlemmer?dato=2021-01-01",
 		"/en/alliances/ore/members?date=2024-06-01&pending=1",
@@ -128,7 +130,8 @@ func TestEditingPagesAccessible(t *testing.T) {
 	cg, _ := db.BodyBySlug(ctx, ore.ID, "kontaktgruppen")
 	meetings, _ := db.Meetings(ctx, cg.ID)
 	for _, path := range []string{"/allianser/ore", "/allianser/ore/organer/styret", "/en/alliances/ore/members?date=2024-06-01&pending=1",
-		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID), fmt.Sprintf("/allianser/ore/saker/2020/%d", c.Number)} {
+		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID), fmt.Sprintf("/allianser/ore/saker/2020/%d", c.Number),
+		"/allianser/ore/budsjett/2021"} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)

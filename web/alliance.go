@@ -50,6 +50,8 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 		Members                   []samrad.Membership
 		Duties                    []string
 		ProgrammeYears            []int
+		BudgetYears               []int
+		NextYear                  int
 	}{Alliance: a, CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), Forms: fs}
 	if data.CanEdit {
 		data.Kinds, data.Duties = samrad.BodyKinds, []string{"leadership", "chair", "host"}
@@ -66,6 +68,17 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 	}
 	if data.ProgrammeYears, err = s.db.ProgrammeYears(ctx, a.ID); err != nil {
 		return err
+	}
+	if data.BudgetYears, err = s.db.BudgetYears(ctx, a.ID); err != nil {
+		return err
+	}
+	if data.CanEdit {
+		data.NextYear = samrad.Today().Year() + 1
+		for _, y := range data.BudgetYears {
+			if y == data.NextYear {
+				data.NextYear = 0 // already listed
+			}
+		}
 	}
 	cases, err := s.db.Cases(ctx, a.ID)
 	if err != nil {

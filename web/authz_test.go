@@ -92,6 +92,10 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		"programme_pdf": {"{slug}": "osloregionen", "{year}": "2017"},
 		"progress_add":  {"{year}": "2020", "{id}": itoa(oreProg.Sections[0].Measures[0].ID)},
 		"case_withdraw": oreCaseArgs,
+		"budget":        {"{slug}": "osloregionen", "{year}": "2017"},
+		"budget_save":   {"{year}": "2020"},
+		"budget_line":   {"{year}": "2020"},
+		"ledger_import": {"{year}": "2020"},
 	}
 	query := map[string]string{"fees_csv": "?ar=2019&year=2019"}
 	// Pages for the alliance's administrators only.

@@ -118,6 +118,10 @@ var routeTable = map[string][2]string{
 	"programme":     {"/allianser/{slug}/handlingsprogram/{year}", "/en/alliances/{slug}/action-programme/{year}"},
 	"programme_pdf": {"/allianser/{slug}/handlingsprogram/{year}/handlingsprogram.pdf", "/en/alliances/{slug}/action-programme/{year}/action-programme.pdf"},
 	"progress_add":  {"/allianser/{slug}/handlingsprogram/{year}/tiltak/{id}/fremdrift", "/en/alliances/{slug}/action-programme/{year}/measures/{id}/progress"},
+	"budget":        {"/allianser/{slug}/budsjett/{year}", "/en/alliances/{slug}/budget/{year}"},
+	"budget_save":   {"/allianser/{slug}/budsjett/{year}/vedtak", "/en/alliances/{slug}/budget/{year}/adoption"},
+	"budget_line":   {"/allianser/{slug}/budsjett/{year}/linjer", "/en/alliances/{slug}/budget/{year}/lines"},
+	"ledger_import": {"/allianser/{slug}/budsjett/{year}/regnskap", "/en/alliances/{slug}/budget/{year}/accounts"},
 	"body_add":      {"/allianser/{slug}/organer", "/en/alliances/{slug}/bodies"},
 	"rotation_add":  {"/allianser/{slug}/rotasjon", "/en/alliances/{slug}/rotation"},
 	"seat_end":      {"/allianser/{slug}/organer/{body}/seter/{id}/avslutt", "/en/alliances/{slug}/bodies/{body}/seats/{id}/end"},
@@ -198,6 +202,7 @@ func (s *Server) routes() {
 	handle("m_record_pdf", s.handleRecordPDF)
 	handle("programme", s.handleProgramme)
 	handle("programme_pdf", s.handleProgrammePDF)
+	handle("budget", s.handleBudget)
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)
@@ -223,6 +228,9 @@ func (s *Server) routes() {
 	post("body_add", s.handleAddBody)
 	post("rotation_add", s.handleAddRotation)
 	post("progress_add", s.handleAddProgress)
+	post("budget_save", s.handleSaveBudget)
+	post("budget_line", s.handleBudgetLine)
+	post("ledger_import", s.handleLedgerImport)
 	post("m_upload", s.handleUpload)
 	post("m_send", s.meetingAction("send", s.meetingSendNotice))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))

@@ -41,6 +41,7 @@ var paramNames = map[string][2]string{
 	"pending": {"ventende", "pending"},
 	"year":    {"ar", "year"},
 	"kind":    {"type", "kind"},
+	"line":    {"linje", "line"},
 }
 
 // param reads a query parameter by its logical name in the view's language.
@@ -138,6 +139,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 			return s[:len(s)-3]
 		},
 		"multiplier": samrad.Multiplier,
+		"add":        func(a, b int) int { return a + b },
+		"addMoney":   func(a, b samrad.Money) samrad.Money { return a + b },
 		"caseNumber": samrad.CaseNumber,
 		"list":       func(xs ...string) []string { return xs },
 		"kb":         func(n int64) string { return fmt.Sprintf("%d kB", (n+1023)/1024) },
