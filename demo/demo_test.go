@@ -177,6 +177,11 @@ func TestDemoProgramme(t *testing.T) {
 		if st.FeeError != "" || st.FeeTotal == 0 || st.FeeTotal != ft.Total || st.IncomeBudget != ft.Total || len(st.Costs) != 0 {
 			t.Errorf("budget 2019: fees %s (%q), fee table %s, income %s, %d cost lines", st.FeeTotal, st.FeeError, ft.Total, st.IncomeBudget, len(st.Costs))
 		}
+		ore, _ := db.AllianceBySlug(ctx, "ore")
+		goals, err := db.MemberGoals(ctx, ore.ID)
+		if err != nil || len(goals) != 4 || goals[0].Org.Code != "3024" || goals[3].Position != 4 || !strings.HasPrefix(goals[3].Text, "Økt samarbeid om internasjonalisering") {
+			t.Errorf("Bærum's goals for ORE: %+v, %v", goals, err)
+		}
 		for slug, want := range map[string]int{"vestregionen": 3, "ore": 2} {
 			a, _ := db.AllianceBySlug(ctx, slug)
 			ps, _ := db.StrategyPeriods(ctx, a.ID)

@@ -37,7 +37,35 @@ func loadProgrammes(ctx context.Context, db *store.DB) error {
 	if err := db.CreateProgramme(ctx, &prog); err != nil {
 		return fmt.Errorf("demo action programme 2017: %w", err)
 	}
-	return loadBudget(ctx, db, slugs["osloregionen"])
+	if err := loadBudget(ctx, db, slugs["osloregionen"]); err != nil {
+		return err
+	}
+	return loadGoals(ctx, db, slugs["ore"])
+}
+
+// loadGoals stores Bærum's four goals for its membership of ORE, as the
+// municipality describes them (members as of 1 January 2021).
+func loadGoals(ctx context.Context, db *store.DB, oreID int64) error {
+	reg, err := db.Registry(ctx)
+	if err != nil {
+		return err
+	}
+	baerum, ok := reg.AtDate("3024", samrad.MustDate("2021-01-01"))
+	if !ok {
+		return fmt.Errorf("demo goals: no Bærum (3024) in the registry")
+	}
+	for _, text := range []string{
+		"Økt deltakelse i europeisk samarbeid gjennom EUs programmer for forskning, innovasjon og utveksling",
+		"Økt kompetanse om politikkutforming og regelverksutvikling i EU på viktige samfunnsområder",
+		"Økt synlighet gjennom medlemskap i nettverk innenfor prioriterte politikk- og utviklingsområder og kontakt om felles utviklingsbehov med byer/kommuner",
+		"Økt samarbeid om internasjonalisering med kommuner og fylker i hovedstadsregionen",
+	} {
+		g := samrad.MemberGoal{AllianceID: oreID, Org: baerum, Text: text, FromYear: 2021, Source: SourceORE}
+		if err := db.AddMemberGoal(ctx, &g); err != nil {
+			return fmt.Errorf("demo goals: %w", err)
+		}
+	}
+	return nil
 }
 
 // loadBudget stores what the action programme says of the 2017 budget:

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/store"
 )
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -51,6 +52,8 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 		Duties                    []string
 		ProgrammeYears            []int
 		BudgetYears               []int
+		ReportYears               []store.ReportYear
+		CanRead                   bool
 		NextYear                  int
 	}{Alliance: a, CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), Forms: fs}
 	if data.CanEdit {
@@ -72,6 +75,10 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 	if data.BudgetYears, err = s.db.BudgetYears(ctx, a.ID); err != nil {
 		return err
 	}
+	if data.ReportYears, err = s.db.ReportYears(ctx, a.ID); err != nil {
+		return err
+	}
+	data.CanRead = v.User.Can(a.ID, samrad.RoleReader)
 	if data.CanEdit {
 		data.NextYear = samrad.Today().Year() + 1
 		for _, y := range data.BudgetYears {

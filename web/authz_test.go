@@ -78,6 +78,7 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 	if err := db.CreateProgramme(ctx, &oreProg); err != nil {
 		t.Fatal(err)
 	}
+	goals, _ := db.MemberGoals(ctx, ore.ID)
 	oreCaseArgs := map[string]string{"{year}": "2020", "{number}": itoa(int64(oreCase.Number))}
 	args := map[string]string{"{slug}": "ore", "{code}": "3025", "{body}": "kontaktgruppen", "{id}": mid, "{year}": "2016", "{number}": "47"}
 	// Routes whose {id} is not a meeting, and whose year/number fit another alliance.
@@ -96,14 +97,19 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		"budget_save":   {"{year}": "2020"},
 		"budget_line":   {"{year}": "2020"},
 		"ledger_import": {"{year}": "2020"},
+		"annual_report": {"{year}": "2020"},
+		"report_pdf":    {"{year}": "2020"},
+		"report_save":   {"{year}": "2020"},
+		"goal_report":   {"{id}": itoa(goals[0].ID)},
 	}
 	query := map[string]string{"fees_csv": "?ar=2019&year=2019"}
 	// Pages for the alliance's administrators only.
 	adminOnly := map[string]bool{"audit": true}
-	unpublished := map[string]bool{"m_record": true, "m_record_pdf": true}
+	// Unpublished minutes, and annual reports not yet approved.
+	unpublished := map[string]bool{"m_record": true, "m_record_pdf": true, "annual_report": true, "report_pdf": true}
 	// PDF files need a browser, which this server has not got: where the
 	// page would be shown, the answer is 503 with the reason.
-	printed := map[string]bool{"m_notice_pdf": true, "m_record_pdf": true, "programme_pdf": true}
+	printed := map[string]bool{"m_notice_pdf": true, "m_record_pdf": true, "programme_pdf": true, "report_pdf": true}
 	// Actions that anyone may use.
 	open := map[string]bool{"login": true, "logout": true}
 	allowed := map[string]bool{"secretariat": true, "administrator": true}

@@ -121,6 +121,12 @@ var routeTable = map[string][2]string{
 	"budget":        {"/allianser/{slug}/budsjett/{year}", "/en/alliances/{slug}/budget/{year}"},
 	"budget_save":   {"/allianser/{slug}/budsjett/{year}/vedtak", "/en/alliances/{slug}/budget/{year}/adoption"},
 	"budget_line":   {"/allianser/{slug}/budsjett/{year}/linjer", "/en/alliances/{slug}/budget/{year}/lines"},
+	"annual_report": {"/allianser/{slug}/arsrapport/{year}", "/en/alliances/{slug}/annual-report/{year}"},
+	"report_pdf":    {"/allianser/{slug}/arsrapport/{year}/arsrapport.pdf", "/en/alliances/{slug}/annual-report/{year}/annual-report.pdf"},
+	"report_save":   {"/allianser/{slug}/arsrapport/{year}/tekster", "/en/alliances/{slug}/annual-report/{year}/texts"},
+	"goals":         {"/allianser/{slug}/medlemsmal", "/en/alliances/{slug}/member-goals"},
+	"goal_add":      {"/allianser/{slug}/medlemsmal/nytt", "/en/alliances/{slug}/member-goals/new"},
+	"goal_report":   {"/allianser/{slug}/medlemsmal/{id}/rapport", "/en/alliances/{slug}/member-goals/{id}/report"},
 	"ledger_import": {"/allianser/{slug}/budsjett/{year}/regnskap", "/en/alliances/{slug}/budget/{year}/accounts"},
 	"body_add":      {"/allianser/{slug}/organer", "/en/alliances/{slug}/bodies"},
 	"rotation_add":  {"/allianser/{slug}/rotasjon", "/en/alliances/{slug}/rotation"},
@@ -203,6 +209,9 @@ func (s *Server) routes() {
 	handle("programme", s.handleProgramme)
 	handle("programme_pdf", s.handleProgrammePDF)
 	handle("budget", s.handleBudget)
+	handle("annual_report", s.handleReport)
+	handle("report_pdf", s.handleReportPDF)
+	handle("goals", s.handleGoals)
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)
@@ -231,6 +240,9 @@ func (s *Server) routes() {
 	post("budget_save", s.handleSaveBudget)
 	post("budget_line", s.handleBudgetLine)
 	post("ledger_import", s.handleLedgerImport)
+	post("report_save", s.handleSaveReport)
+	post("goal_add", s.handleAddGoal)
+	post("goal_report", s.handleGoalReport)
 	post("m_upload", s.handleUpload)
 	post("m_send", s.meetingAction("send", s.meetingSendNotice))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
