@@ -13,7 +13,7 @@ import (
 )
 
 type bodyMeetings struct {
-	Body       samrad.Body
+	Body      samrad.Body
 	Held, All int
 }
 
