@@ -118,6 +118,7 @@ type Measure struct {
 	SeeAlsoIDs  []int64  // the same, as stored
 	Status      MeasureStatus
 	ContinuesID int64 // the measure of an earlier programme this one continues
+	Cases       []CaseRef // the cases and decisions that carry it out
 	Notes       []ProgressNote
 }
 
@@ -284,4 +285,12 @@ func (n ProgressNote) Validate() error {
 		return FieldErrorf("status", "unknown status %q", n.Status)
 	}
 	return nil
+}
+
+// CaseRef names a case linked from elsewhere, with its decision if made.
+type CaseRef struct {
+	ID           int64
+	Year, Number int
+	Title        string
+	Decision     string
 }

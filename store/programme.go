@@ -202,8 +202,8 @@ func (db *DB) ProgrammeYears(ctx context.Context, allianceID int64) ([]int, erro
 }
 
 // Programme reads an alliance's action programme for a year with every
-// section, measure, link and progress note, in four queries whatever its
-// size.
+// section, measure, link, progress note and case, in five queries
+// whatever its size.
 func (db *DB) Programme(ctx context.Context, allianceID int64, year int) (samrad.Programme, error) {
 	var p samrad.Programme
 	var period sql.NullInt64
@@ -293,7 +293,51 @@ func (db *DB) Programme(ctx context.Context, allianceID int64, year int) (samrad
 			m.Notes = append(m.Notes, n)
 		}
 	}
-	return p, notes.Err()
+	if err := notes.Err(); err != nil {
+		return p, err
+	}
+	cases, err := db.db.QueryContext(ctx, `SELECT mc.measure_id, c.id, c.year, c.number, c.title, c.decision FROM measure_cases mc
+		JOIN measures m ON m.id = mc.measure_id JOIN cases c ON c.id = mc.case_id WHERE m.programme_id = $1 ORDER BY c.year, c.number`, p.ID)
+	if err != nil {
+		return p, err
+	}
+	defer cases.Close()
+	for cases.Next() {
+		var id int64
+		var c samrad.CaseRef
+		if err := cases.Scan(&id, &c.ID, &c.Year, &c.Number, &c.Title, &c.Decision); err != nil {
+			return p, err
+		}
+		if m := index[id]; m != nil {
+			m.Cases = append(m.Cases, c)
+		}
+	}
+	return p, cases.Err()
+}
+
+// LinkMeasureCase records that a case of the alliance carries out a
+// measure of its programme. Linking twice is no change.
+func (db *DB) LinkMeasureCase(ctx context.Context, allianceID, measureID, caseID int64) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := sameAllianceMeasure(ctx, tx, allianceID, measureID); err != nil {
+			return samrad.Errorf(samrad.ENOTFOUND, "no measure %d", measureID)
+		}
+		var a int64
+		if err := tx.QueryRowContext(ctx, `SELECT alliance_id FROM cases WHERE id = $1`, caseID).Scan(&a); err != nil || a != allianceID {
+			return samrad.FieldErrorf("case", "the case is not one of the alliance's")
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM measure_cases WHERE measure_id = $1 AND case_id = $2`, measureID, caseID).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO measure_cases (measure_id, case_id) VALUES ($1, $2)`, measureID, caseID); err != nil {
+			return err
+		}
+		if err := renew(ctx, tx, stampProgramme); err != nil {
+			return err
+		}
+		return audit(ctx, tx, allianceID, "link", "measure_case", measureID, nil, map[string]int64{"case": caseID})
+	})
 }
 
 // AddProgressNote records how a measure of the alliance is going and, if

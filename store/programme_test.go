@@ -117,6 +117,30 @@ func TestProgrammeWithLinksAndProgress(t *testing.T) {
 		if years, _ := db.ProgrammeYears(ctx, other.ID); len(years) != 0 {
 			t.Errorf("a refused programme left %v behind", years)
 		}
+		// A case carries out 1.1; another alliance's case cannot.
+		c := samrad.Case{AllianceID: a.ID, Year: 2017, Title: "Høring om nasjonal transportplan", Type: samrad.CaseDecision}
+		if err := db.CreateCase(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		foreignCase := samrad.Case{AllianceID: other.ID, Year: 2017, Title: "x", Type: samrad.CaseDecision}
+		if err := db.CreateCase(ctx, &foreignCase); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 2; i++ {
+			if err := db.LinkMeasureCase(ctx, a.ID, m11.ID, c.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.LinkMeasureCase(ctx, a.ID, m11.ID, foreignCase.ID); samrad.ErrorCode(err) != samrad.EINVALID {
+			t.Errorf("another alliance's case: %v", err)
+		}
+		if err := db.LinkMeasureCase(ctx, other.ID, m11.ID, foreignCase.ID); samrad.ErrorCode(err) != samrad.ENOTFOUND {
+			t.Errorf("another alliance's measure: %v", err)
+		}
+		got, _ = db.Programme(ctx, a.ID, 2017)
+		if cs := got.Sections[0].Measures[0].Cases; len(cs) != 1 || cs[0].ID != c.ID || cs[0].Title != c.Title {
+			t.Errorf("1.1's cases = %+v", cs)
+		}
 	})
 }
 

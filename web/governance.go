@@ -896,11 +896,7 @@ func (s *Server) meetingPDF(w http.ResponseWriter, r *http.Request, v *view, kin
 
 // writePDF prints a page rendered into rec and sends it as filename.pdf.
 func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, v *view, page *recorder, filename string) error {
-	if page.status != http.StatusOK {
-		return fmt.Errorf("web: the page to print answered %d", page.status)
-	}
-	out, err := s.pdf.Render(r.Context(), page.body.Bytes(), http.StripPrefix("/static/", s.staticHandler()),
-		pdf.Options{Footer: v.Title, PageLabel: s.cat.T(v.Lang, "page"), Origin: s.baseURL})
+	out, err := s.renderPDF(r, v, page)
 	if err != nil {
 		return err
 	}
@@ -908,6 +904,15 @@ func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, v *view, page 
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": filename + ".pdf"}))
 	w.Write(out)
 	return nil
+}
+
+// renderPDF prints a recorded page with its own title in the footer.
+func (s *Server) renderPDF(r *http.Request, v *view, page *recorder) ([]byte, error) {
+	if page.status != http.StatusOK {
+		return nil, fmt.Errorf("web: the page to print answered %d", page.status)
+	}
+	return s.pdf.Render(r.Context(), page.body.Bytes(), http.StripPrefix("/static/", s.staticHandler()),
+		pdf.Options{Footer: v.Title, PageLabel: s.cat.T(v.Lang, "page"), Origin: s.baseURL})
 }
 
 // meetingDoc is the data of a notice or minutes page.

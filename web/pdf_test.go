@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -102,6 +103,42 @@ func TestProgrammeAsPDF(t *testing.T) {
 		"Tidsramme", "2017-18", "5.2 BEST 2017/2018", "Østlandssamarbeidet"} {
 		if !strings.Contains(info.Text, want) {
 			t.Errorf("the programme PDF has no %q", want)
+		}
+	}
+}
+
+// TestStatusReportFiledWithACase prints the status report on the action
+// programme and files it as a document of the board's case.
+func TestStatusReportFiledWithACase(t *testing.T) {
+	ctx := context.Background()
+	ts, db := printingServer(t)
+	or, _ := db.AllianceBySlug(ctx, "osloregionen")
+	if _, err := db.CreateUser(ctx, "s@example.no", "S", "et langt passord her", or.ID, samrad.RoleSecretariat, fastHash); err != nil {
+		t.Fatal(err)
+	}
+	sec := newBrowser(t, ts.URL)
+	sec.login("s@example.no", "et langt passord her")
+	_, body := sec.get("/allianser/osloregionen/handlingsprogram/2017")
+	token := sec.csrf(body)
+	if code, _ := post2(sec, token, "/allianser/osloregionen/handlingsprogram/2017/statusrapport/til-sak", url.Values{"case": {"47/16"}}); code != http.StatusSeeOther {
+		t.Fatalf("file the status report: %d", code)
+	}
+	c, _ := db.CaseByNumber(ctx, or.ID, 2016, 47)
+	docs, err := db.Documents(ctx, 0, c.ID)
+	if err != nil || len(docs) != 1 || docs[0].ContentType != "application/pdf" || !strings.HasPrefix(docs[0].Title, "Statusrapport handlingsprogram 2017 per ") {
+		t.Fatalf("case documents = %+v, %v", docs, err)
+	}
+	_, data, err := db.DocumentFile(ctx, docs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := pdftest.Inspect(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Statusrapport for handlingsprogram 2017", "Tiltak på etterskudd", "1.2 Avklare innhold i tettere samarbeid", "5.2 BEST 2017/2018"} {
+		if !strings.Contains(info.Text, want) {
+			t.Errorf("the filed report has no %q", want)
 		}
 	}
 }

@@ -133,3 +133,120 @@ func (s *Server) addProgress(ctx context.Context, v *view, a samrad.Alliance, id
 	}
 	return s.db.AddProgressNote(ctx, a.ID, &n)
 }
+
+// formCase reads a case number field ("24/2017") and finds the case in
+// the alliance; a bad or unknown number is noted on the field.
+func (s *Server) formCase(ctx context.Context, v *view, f *form, a samrad.Alliance, field string) (samrad.Case, error) {
+	label := f.Get(field)
+	n, y, err := samrad.ParseCaseNumber(label)
+	if err != nil {
+		f.Errors[field] = s.cat.T(v.Lang, "bad_case_number", label)
+		return samrad.Case{}, nil
+	}
+	c, err := s.db.CaseByNumber(ctx, a.ID, y, n)
+	if samrad.ErrorCode(err) == samrad.ENOTFOUND {
+		f.Errors[field] = s.cat.T(v.Lang, "no_such_case", label)
+		return c, nil
+	}
+	return c, err
+}
+
+// handleMeasureCase links a case that carries out a measure.
+func (s *Server) handleMeasureCase(w http.ResponseWriter, r *http.Request, v *view) error {
+	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	ctx, err := s.authorize(w, r, v, a)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+	}
+	f := newForm("measure_case", r)
+	f.Values.Set("measure", r.PathValue("id"))
+	c, err := s.formCase(ctx, v, f, a, "case")
+	if err == nil && len(f.Errors) == 0 {
+		err = s.db.LinkMeasureCase(ctx, a.ID, id, c.ID)
+	}
+	if samrad.ErrorCode(err) == samrad.ENOTFOUND {
+		return err
+	}
+	return settle(w, r, f, err, "case", Path(v.Lang, "programme", a.Slug, r.PathValue("year"))+"#tiltak-"+r.PathValue("id"),
+		func(status int, fs forms) error { return s.programmePage(w, r, v, status, fs) })
+}
+
+func (s *Server) handleProgressReport(w http.ResponseWriter, r *http.Request, v *view) error {
+	return s.progressReportPage(w, r, v)
+}
+
+// progressReportPage is the secretariat's report to the board on how each
+// measure of the year's programme is going: status, the latest note, and
+// which measures are late or have had no news.
+func (s *Server) progressReportPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	page := &recorder{header: http.Header{}}
+	if err := s.programmePage(page, r, v, http.StatusOK, nil); err != nil {
+		return err
+	}
+	d := v.Data.(programmeData)
+	d.Today = samrad.Today()
+	d.Late, d.Stale = nil, nil
+	start := samrad.Jan1(d.Programme.Year)
+	for _, sec := range d.Programme.Sections {
+		for _, m := range sec.Measures {
+			if m.Late(d.Today) {
+				d.Late = append(d.Late, m)
+			}
+			if m.Stale(d.Today, staleWeeks, start) {
+				d.Stale = append(d.Stale, m)
+			}
+		}
+	}
+	title := s.cat.T(v.Lang, "progress_report_title", d.Programme.Year)
+	v.Title, v.Data = title+" – "+d.Alliance.Name(v.Lang), d
+	v.crumbs(d.Alliance.Name(v.Lang), Path(v.Lang, "alliance", d.Alliance.Slug), s.cat.T(v.Lang, "programme_title", d.Programme.Year),
+		Path(v.Lang, "programme", d.Alliance.Slug, strconv.Itoa(d.Programme.Year)), title, "")
+	s.render(w, http.StatusOK, "progress_report", v)
+	return nil
+}
+
+// handleProgressReportCase prints the progress report as PDF and files it
+// as a document of a case, e.g. the board's orientation case.
+func (s *Server) handleProgressReportCase(w http.ResponseWriter, r *http.Request, v *view) error {
+	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	ctx, err := s.authorize(w, r, v, a)
+	if err != nil {
+		return err
+	}
+	f := newForm("progress_report", r)
+	c, err := s.formCase(ctx, v, f, a, "case")
+	if err != nil {
+		return err
+	}
+	if len(f.Errors) == 0 && !s.pdf.Available() {
+		return samrad.Errorf(samrad.EUNAVAILABLE, "%s", s.cat.T(v.Lang, "pdf_unavailable"))
+	}
+	if len(f.Errors) == 0 {
+		page := &recorder{header: http.Header{}}
+		if err := s.progressReportPage(page, r, v); err != nil {
+			return err
+		}
+		d := v.Data.(programmeData)
+		out, err := s.renderPDF(r, v, page)
+		if err != nil {
+			return err
+		}
+		doc := samrad.Document{AllianceID: a.ID, CaseID: c.ID,
+			Title:    s.cat.T(v.Lang, "progress_report_doc", d.Programme.Year, formatDate(v.Lang, d.Today)),
+			Filename: s.cat.T(v.Lang, "progress_report_file", d.Programme.Year, d.Today.String()) + ".pdf"}
+		err = s.db.AddDocument(ctx, &doc, out)
+		return settle(w, r, f, err, "case", Path(v.Lang, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number)),
+			func(status int, fs forms) error { return s.programmePage(w, r, v, status, fs) })
+	}
+	return settle(w, r, f, nil, "case", "", func(status int, fs forms) error { return s.programmePage(w, r, v, status, fs) })
+}

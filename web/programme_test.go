@@ -82,5 +82,28 @@ func TestProgrammePageAndProgress(t *testing.T) {
 		if !strings.Contains(body, "Avlyst") || !strings.Contains(body, "Forprosjekt startet.") {
 			t.Error("the public page does not show the new status and notes")
 		}
+		// Measure 1.1 is carried out by the board's case 47/16.
+		m11 := p.Sections[0].Measures[0]
+		link := page + "/tiltak/" + itoa(m11.ID) + "/saker"
+		if code, body := post2(sec, token, link, url.Values{"case": {"99/2016"}}); code != http.StatusBadRequest || !strings.Contains(body, `id="case-`+itoa(m11.ID)+`-error"`) || !strings.Contains(body, "99/2016") {
+			t.Errorf("an unknown case: %d", code)
+		}
+		if code, _ := post2(sec, token, link, url.Values{"case": {"47/16"}}); code != http.StatusSeeOther {
+			t.Errorf("link case 47/16: %d", code)
+		}
+		_, body = newBrowser(t, ts.URL).get(page)
+		if !strings.Contains(body, "Gjennomføres i sak") || !strings.Contains(body, "/allianser/osloregionen/saker/2016/47") {
+			t.Error("the programme does not show 1.1's case")
+		}
+		code, body = newBrowser(t, ts.URL).get(page + "/statusrapport")
+		if code != http.StatusOK || !strings.Contains(body, "Statusrapport for handlingsprogram 2017") || !strings.Contains(body, "Avsluttet.") {
+			t.Errorf("the status report: %d", code)
+		}
 	})
+}
+
+func post2(b *browser, token, path string, form url.Values) (int, string) {
+	form.Set("csrf", token)
+	resp, body := b.post(path, form)
+	return resp.StatusCode, body
 }
