@@ -117,7 +117,7 @@ type Measure struct {
 	SeeAlso     []string // labels of other measures in the same programme ("4.1")
 	SeeAlsoIDs  []int64  // the same, as stored
 	Status      MeasureStatus
-	ContinuesID int64 // the measure of an earlier programme this one continues
+	ContinuesID int64     // the measure of an earlier programme this one continues
 	Cases       []CaseRef // the cases and decisions that carry it out
 	Notes       []ProgressNote
 }
