@@ -177,6 +177,10 @@ func TestDemoProgramme(t *testing.T) {
 		if st.FeeError != "" || st.FeeTotal == 0 || st.FeeTotal != ft.Total || st.IncomeBudget != ft.Total || len(st.Costs) != 0 {
 			t.Errorf("budget 2019: fees %s (%q), fee table %s, income %s, %d cost lines", st.FeeTotal, st.FeeError, ft.Total, st.IncomeBudget, len(st.Costs))
 		}
+		steps, err := db.CycleSteps(ctx, or.ID)
+		if err != nil || len(steps) != 4 || steps[0].Month != 3 || steps[3].Kind != samrad.CycleProgramme || steps[3].Records[2016].MeetingID == 0 {
+			t.Errorf("Osloregionen's yearly cycle: %+v, %v", steps, err)
+		}
 		ore, _ := db.AllianceBySlug(ctx, "ore")
 		goals, err := db.MemberGoals(ctx, ore.ID)
 		if err != nil || len(goals) != 4 || goals[0].Org.Code != "3024" || goals[3].Position != 4 || !strings.HasPrefix(goals[3].Text, "Økt samarbeid om internasjonalisering") {

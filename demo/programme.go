@@ -40,7 +40,50 @@ func loadProgrammes(ctx context.Context, db *store.DB) error {
 	if err := loadBudget(ctx, db, slugs["osloregionen"]); err != nil {
 		return err
 	}
-	return loadGoals(ctx, db, slugs["ore"])
+	if err := loadGoals(ctx, db, slugs["ore"]); err != nil {
+		return err
+	}
+	return loadCycle(ctx, db, slugs["osloregionen"])
+}
+
+// loadCycle stores Osloregionen's plan and budget process as the action
+// programme describes it (chapter 3), and records that the board's meeting
+// of 6 December 2016 adopted the programme for 2017.
+func loadCycle(ctx context.Context, db *store.DB, allianceID int64) error {
+	bodies := map[string]int64{}
+	for _, slug := range []string{"samarbeidsradet", "styret"} {
+		b, err := db.BodyBySlug(ctx, allianceID, slug)
+		if err != nil {
+			return fmt.Errorf("demo cycle: %w", err)
+		}
+		bodies[slug] = b.ID
+	}
+	steps := []samrad.CycleStep{
+		{Kind: samrad.CycleAnnualReport, BodyID: bodies["styret"], Month: 3, LastMonth: 3,
+			TitleNB: "Styret godkjenner årsrapport og regnskap", TitleEN: "The board approves the annual report and accounts"},
+		{Kind: samrad.CycleReportToBody, BodyID: bodies["samarbeidsradet"], Month: 5, LastMonth: 6,
+			TitleNB: "Årsrapport og regnskap legges fram for rådet til orientering", TitleEN: "The annual report and accounts are presented to the council"},
+		{Kind: samrad.CycleFee, BodyID: bodies["samarbeidsradet"], Month: 5, LastMonth: 6,
+			TitleNB: "Samarbeidsrådet vedtar kontingent for kommende år, evt. nye strategiske føringer", TitleEN: "The council sets next year's fee and, if any, new strategic directions"},
+		{Kind: samrad.CycleProgramme, BodyID: bodies["styret"], Month: 11, LastMonth: 12,
+			TitleNB: "Styret vedtar handlingsprogram og budsjett", TitleEN: "The board adopts the action programme and budget"},
+	}
+	for i := range steps {
+		steps[i].AllianceID = allianceID
+		if err := db.AddCycleStep(ctx, &steps[i]); err != nil {
+			return fmt.Errorf("demo cycle: %w", err)
+		}
+	}
+	meetings, err := db.Meetings(ctx, bodies["styret"])
+	if err != nil {
+		return err
+	}
+	for _, m := range meetings {
+		if m.Start.Format("2006-01-02") == "2016-12-06" {
+			return db.RecordCycleStep(ctx, allianceID, samrad.CycleRecord{StepID: steps[3].ID, Year: 2016, MeetingID: m.ID, DoneOn: samrad.MustDate("2016-12-06")})
+		}
+	}
+	return fmt.Errorf("demo cycle: no board meeting on 6 December 2016")
 }
 
 // loadGoals stores Bærum's four goals for its membership of ORE, as the

@@ -79,6 +79,10 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		t.Fatal(err)
 	}
 	goals, _ := db.MemberGoals(ctx, ore.ID)
+	oreStep := samrad.CycleStep{AllianceID: ore.ID, Kind: samrad.CycleOther, TitleNB: "Kontaktgruppesamling", Month: 1, LastMonth: 1}
+	if err := db.AddCycleStep(ctx, &oreStep); err != nil {
+		t.Fatal(err)
+	}
 	oreCaseArgs := map[string]string{"{year}": "2020", "{number}": itoa(int64(oreCase.Number))}
 	args := map[string]string{"{slug}": "ore", "{code}": "3025", "{body}": "kontaktgruppen", "{id}": mid, "{year}": "2016", "{number}": "47"}
 	// Routes whose {id} is not a meeting, and whose year/number fit another alliance.

@@ -124,6 +124,9 @@ var routeTable = map[string][2]string{
 	"measure_case":   {"/allianser/{slug}/handlingsprogram/{year}/tiltak/{id}/saker", "/en/alliances/{slug}/action-programme/{year}/measures/{id}/cases"},
 	"status_report":  {"/allianser/{slug}/handlingsprogram/{year}/statusrapport", "/en/alliances/{slug}/action-programme/{year}/status-report"},
 	"status_to_case": {"/allianser/{slug}/handlingsprogram/{year}/statusrapport/til-sak", "/en/alliances/{slug}/action-programme/{year}/status-report/to-case"},
+	"cycle":          {"/allianser/{slug}/arshjul", "/en/alliances/{slug}/yearly-cycle"},
+	"cycle_add":      {"/allianser/{slug}/arshjul/steg", "/en/alliances/{slug}/yearly-cycle/steps"},
+	"cycle_record":   {"/allianser/{slug}/arshjul/steg/{id}/gjennomfort", "/en/alliances/{slug}/yearly-cycle/steps/{id}/done"},
 	"annual_report":  {"/allianser/{slug}/arsrapport/{year}", "/en/alliances/{slug}/annual-report/{year}"},
 	"report_pdf":     {"/allianser/{slug}/arsrapport/{year}/arsrapport.pdf", "/en/alliances/{slug}/annual-report/{year}/annual-report.pdf"},
 	"report_save":    {"/allianser/{slug}/arsrapport/{year}/tekster", "/en/alliances/{slug}/annual-report/{year}/texts"},
@@ -213,6 +216,7 @@ func (s *Server) routes() {
 	handle("programme_pdf", s.handleProgrammePDF)
 	handle("budget", s.handleBudget)
 	handle("annual_report", s.handleReport)
+	handle("cycle", s.handleCycle)
 	handle("status_report", s.handleProgressReport)
 	handle("report_pdf", s.handleReportPDF)
 	handle("goals", s.handleGoals)
@@ -245,6 +249,8 @@ func (s *Server) routes() {
 	post("budget_line", s.handleBudgetLine)
 	post("ledger_import", s.handleLedgerImport)
 	post("report_save", s.handleSaveReport)
+	post("cycle_add", s.handleAddCycleStep)
+	post("cycle_record", s.handleRecordCycleStep)
 	post("measure_case", s.handleMeasureCase)
 	post("status_to_case", s.handleProgressReportCase)
 	post("goal_add", s.handleAddGoal)
