@@ -54,6 +54,7 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 		BudgetYears               []int
 		ReportYears               []store.ReportYear
 		CanRead                   bool
+		InputYear                 int
 		NextYear                  int
 	}{Alliance: a, CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), Forms: fs}
 	if data.CanEdit {
@@ -79,6 +80,7 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 		return err
 	}
 	data.CanRead = v.User.Can(a.ID, samrad.RoleReader)
+	data.InputYear = samrad.Today().Year() + 1
 	if data.CanEdit {
 		data.NextYear = samrad.Today().Year() + 1
 		for _, y := range data.BudgetYears {

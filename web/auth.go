@@ -183,6 +183,18 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, v *view, a sa
 	return samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email}), nil
 }
 
+// authorizeAs is authorize for an action open to a lesser role, such as a
+// member's officer giving input.
+func (s *Server) authorizeAs(w http.ResponseWriter, r *http.Request, v *view, a samrad.Alliance, min samrad.Role) (context.Context, error) {
+	if err := parseForm(w, r); err != nil {
+		return nil, err
+	}
+	if err := s.require(r, v, a, min); err != nil {
+		return nil, err
+	}
+	return samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email}), nil
+}
+
 // requireRole checks the session and role only, before a large body is read.
 func (s *Server) requireRole(v *view, a samrad.Alliance, min samrad.Role) error {
 	if v.User == nil {

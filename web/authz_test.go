@@ -79,6 +79,11 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		t.Fatal(err)
 	}
 	goals, _ := db.MemberGoals(ctx, ore.ID)
+	oreMembers, _ := db.MembersOn(ctx, ore.ID, samrad.MustDate("2021-01-01"), false)
+	oreInput := samrad.MemberInput{AllianceID: ore.ID, Org: oreMembers[0].Org, Year: 2021, Title: "Mer om det grønne skiftet"}
+	if err := db.SubmitInput(ctx, &oreInput); err != nil {
+		t.Fatal(err)
+	}
 	oreStep := samrad.CycleStep{AllianceID: ore.ID, Kind: samrad.CycleOther, TitleNB: "Kontaktgruppesamling", Month: 1, LastMonth: 1}
 	if err := db.AddCycleStep(ctx, &oreStep); err != nil {
 		t.Fatal(err)
@@ -113,13 +118,15 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 	// Pages for the alliance's administrators only.
 	adminOnly := map[string]bool{"audit": true}
 	// Unpublished minutes, and annual reports not yet approved.
-	unpublished := map[string]bool{"m_record": true, "m_record_pdf": true, "annual_report": true, "report_pdf": true}
+	unpublished := map[string]bool{"m_record": true, "m_record_pdf": true, "annual_report": true, "report_pdf": true, "inputs": true}
 	// PDF files need a browser, which this server has not got: where the
 	// page would be shown, the answer is 503 with the reason.
 	printed := map[string]bool{"m_notice_pdf": true, "m_record_pdf": true, "programme_pdf": true, "report_pdf": true}
 	// Actions that anyone may use.
 	open := map[string]bool{"login": true, "logout": true}
 	allowed := map[string]bool{"secretariat": true, "administrator": true}
+	// Actions a member's officer may use too.
+	forContacts := map[string]bool{"input_add": true}
 
 	covered := map[string]bool{}
 	for _, r := range srv.Routes() {
@@ -185,6 +192,10 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 				form.Set("csrf", m[1])
 			}
 			resp, _ := b.post(path, form)
+			allowed := allowed
+			if forContacts[r.Name] {
+				allowed = map[string]bool{"secretariat": true, "administrator": true, "member_contact": true}
+			}
 			switch {
 			case role == "anonymous" && resp.StatusCode != http.StatusUnauthorized:
 				t.Errorf("POST %s anonymously: %d, want 401", path, resp.StatusCode)

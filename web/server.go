@@ -127,6 +127,9 @@ var routeTable = map[string][2]string{
 	"cycle":          {"/allianser/{slug}/arshjul", "/en/alliances/{slug}/yearly-cycle"},
 	"cycle_add":      {"/allianser/{slug}/arshjul/steg", "/en/alliances/{slug}/yearly-cycle/steps"},
 	"cycle_record":   {"/allianser/{slug}/arshjul/steg/{id}/gjennomfort", "/en/alliances/{slug}/yearly-cycle/steps/{id}/done"},
+	"inputs":         {"/allianser/{slug}/innspill/{year}", "/en/alliances/{slug}/input/{year}"},
+	"input_add":      {"/allianser/{slug}/innspill/{year}/nytt", "/en/alliances/{slug}/input/{year}/new"},
+	"input_answer":   {"/allianser/{slug}/innspill/{year}/{id}/svar", "/en/alliances/{slug}/input/{year}/{id}/answer"},
 	"annual_report":  {"/allianser/{slug}/arsrapport/{year}", "/en/alliances/{slug}/annual-report/{year}"},
 	"report_pdf":     {"/allianser/{slug}/arsrapport/{year}/arsrapport.pdf", "/en/alliances/{slug}/annual-report/{year}/annual-report.pdf"},
 	"report_save":    {"/allianser/{slug}/arsrapport/{year}/tekster", "/en/alliances/{slug}/annual-report/{year}/texts"},
@@ -217,6 +220,7 @@ func (s *Server) routes() {
 	handle("budget", s.handleBudget)
 	handle("annual_report", s.handleReport)
 	handle("cycle", s.handleCycle)
+	handle("inputs", s.handleInputs)
 	handle("status_report", s.handleProgressReport)
 	handle("report_pdf", s.handleReportPDF)
 	handle("goals", s.handleGoals)
@@ -250,6 +254,8 @@ func (s *Server) routes() {
 	post("ledger_import", s.handleLedgerImport)
 	post("report_save", s.handleSaveReport)
 	post("cycle_add", s.handleAddCycleStep)
+	post("input_add", s.handleGiveInput)
+	post("input_answer", s.handleAnswerInput)
 	post("cycle_record", s.handleRecordCycleStep)
 	post("measure_case", s.handleMeasureCase)
 	post("status_to_case", s.handleProgressReportCase)

@@ -140,6 +140,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		},
 		"multiplier": samrad.Multiplier,
 		"add":        func(a, b int) int { return a + b },
+		"paragraphs": paragraphs,
 		"addMoney":   func(a, b samrad.Money) samrad.Money { return a + b },
 		"caseNumber": samrad.CaseNumber,
 		"list":       func(xs ...string) []string { return xs },
