@@ -310,6 +310,12 @@ func CaseNumber(scheme string, number, year int) string {
 	if scheme == "" {
 		scheme = "{n}/{yyyy}"
 	}
+	switch scheme { // the common schemes without building a replacer
+	case "{n}/{yyyy}":
+		return strconv.Itoa(number) + "/" + fmt.Sprintf("%04d", year)
+	case "{n}/{yy}":
+		return strconv.Itoa(number) + "/" + fmt.Sprintf("%02d", year%100)
+	}
 	r := strings.NewReplacer("{n}", fmt.Sprint(number), "{yyyy}", fmt.Sprintf("%04d", year), "{yy}", fmt.Sprintf("%02d", year%100))
 	return r.Replace(scheme)
 }

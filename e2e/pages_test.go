@@ -51,6 +51,9 @@ func TestPagesAccessible(t *testing.T) {
 		"/allianser/osloregionen/handlingsprogram/2017",
 		"/en/alliances/osloregionen/action-programme/2017",
 		"/allianser/osloregionen/budsjett/2017",
+		"/allianser/osloregionen/arshjul",
+		"/allianser/ore/medlemsmal",
+		"/en/alliances/osloregionen/action-programme/2017/status-report",
 		"/en/alliances/osloregionen/budget/2019",
 		"/allianser/ore/moter",
 		"/allianser/ore/medlemmer?dato=2021-01-01",
@@ -131,7 +134,8 @@ func TestEditingPagesAccessible(t *testing.T) {
 	meetings, _ := db.Meetings(ctx, cg.ID)
 	for _, path := range []string{"/allianser/ore", "/allianser/ore/organer/styret", "/en/alliances/ore/members?date=2024-06-01&pending=1",
 		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID), fmt.Sprintf("/allianser/ore/saker/2020/%d", c.Number),
-		"/allianser/ore/budsjett/2021"} {
+		"/allianser/ore/budsjett/2021", "/allianser/ore/arsrapport/2021", "/en/alliances/ore/member-goals", "/allianser/ore/arshjul",
+		"/allianser/ore/innspill/2021"} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)

@@ -17,6 +17,12 @@ type bodyMeetings struct {
 	Held, All int
 }
 
+type decisionView struct {
+	Case, Title, Decision string
+	CaseURL, MeetingURL   string
+	Meeting               string
+}
+
 type statusCount struct {
 	Status samrad.MeasureStatus
 	Count  int
@@ -36,7 +42,7 @@ type reportData struct {
 	Meetings    []store.AllianceMeeting
 	ByBody      []bodyMeetings
 	Held        int
-	Decisions   []store.YearDecision
+	Decisions   []decisionView
 	Programme   *samrad.Programme
 	Statuses    []statusCount
 	Budget      *samrad.BudgetStatement
@@ -102,8 +108,18 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, v *view, sta
 			data.Held++
 		}
 	}
-	if data.Decisions, err = s.db.YearDecisions(ctx, a.ID, year); err != nil {
+	decisions, err := s.db.YearDecisions(ctx, a.ID, year)
+	if err != nil {
 		return err
+	}
+	// A year may hold hundreds of decisions: their labels and links are
+	// made here once rather than by template calls per row.
+	data.Decisions = make([]decisionView, len(decisions))
+	for i, d := range decisions {
+		data.Decisions[i] = decisionView{Case: samrad.CaseNumber(a.CaseScheme, d.CaseNumber, d.CaseYear), Title: d.CaseTitle, Decision: d.Decision,
+			CaseURL:    Path(v.Lang, "case", a.Slug, strconv.Itoa(d.CaseYear), strconv.Itoa(d.CaseNumber)),
+			MeetingURL: Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(d.MeetingID, 10)),
+			Meeting:    d.Body.Name(v.Lang) + " " + d.MeetingStart.In(samrad.Oslo()).Format("02.01.2006")}
 	}
 	if p, err := s.db.Programme(ctx, a.ID, year); err == nil {
 		data.Programme = &p
