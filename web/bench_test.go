@@ -89,7 +89,7 @@ func BenchmarkYearPages(b *testing.B) {
 	h := srv.Handler()
 	report := fmt.Sprintf("/allianser/lasttest/arsrapport/%d", year)
 	for _, c := range []struct {
-		name, path string
+		name, path  string
 		secretariat bool
 	}{
 		{"programme/secretariat", fmt.Sprintf("/allianser/lasttest/handlingsprogram/%d", year), true},
