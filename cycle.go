@@ -48,6 +48,7 @@ type CycleRecord struct {
 	Year      int
 	MeetingID int64
 	CaseID    int64
+	Case      CaseRef // the case's number and title, as read
 	DoneOn    Date
 }
 

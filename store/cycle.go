@@ -89,11 +89,13 @@ func (db *DB) RecordCycleStep(ctx context.Context, allianceID int64, r samrad.Cy
 }
 
 // CycleSteps lists the alliance's yearly cycle by month, with the record
-// of each year.
+// of each year and the number and title of its case.
 func (db *DB) CycleSteps(ctx context.Context, allianceID int64) ([]samrad.CycleStep, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT s.id, s.kind, s.title_nb, s.title_en, COALESCE(s.body_id, 0), s.month, s.last_month,
-		COALESCE(r.year, 0), COALESCE(r.meeting_id, 0), COALESCE(r.case_id, 0), r.done_on
-		FROM cycle_steps s LEFT JOIN cycle_records r ON r.step_id = s.id WHERE s.alliance_id = $1 ORDER BY s.month, s.id, r.year`, allianceID)
+		COALESCE(r.year, 0), COALESCE(r.meeting_id, 0), COALESCE(r.case_id, 0), r.done_on,
+		COALESCE(c.year, 0), COALESCE(c.number, 0), COALESCE(c.title, ''), COALESCE(c.decision, '')
+		FROM cycle_steps s LEFT JOIN cycle_records r ON r.step_id = s.id LEFT JOIN cases c ON c.id = r.case_id
+		WHERE s.alliance_id = $1 ORDER BY s.month, s.id, r.year`, allianceID)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +105,8 @@ func (db *DB) CycleSteps(ctx context.Context, allianceID int64) ([]samrad.CycleS
 		s := samrad.CycleStep{AllianceID: allianceID}
 		var r samrad.CycleRecord
 		var kind string
-		if err := rows.Scan(&s.ID, &kind, &s.TitleNB, &s.TitleEN, &s.BodyID, &s.Month, &s.LastMonth, &r.Year, &r.MeetingID, &r.CaseID, &r.DoneOn); err != nil {
+		if err := rows.Scan(&s.ID, &kind, &s.TitleNB, &s.TitleEN, &s.BodyID, &s.Month, &s.LastMonth, &r.Year, &r.MeetingID, &r.CaseID, &r.DoneOn,
+			&r.Case.Year, &r.Case.Number, &r.Case.Title, &r.Case.Decision); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != s.ID {
@@ -111,7 +114,7 @@ func (db *DB) CycleSteps(ctx context.Context, allianceID int64) ([]samrad.CycleS
 			out = append(out, s)
 		}
 		if r.Year != 0 {
-			r.StepID = s.ID
+			r.StepID, r.Case.ID = s.ID, r.CaseID
 			out[len(out)-1].Records[r.Year] = r
 		}
 	}

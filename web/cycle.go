@@ -16,7 +16,6 @@ type cycleData struct {
 	BodyList []samrad.Body
 	Meetings map[int64]store.AllianceMeeting
 	Recent   []store.AllianceMeeting // for the record form: the latest first
-	Cases    map[int64]samrad.Case
 	Kinds    []samrad.CycleKind
 	Months   []int
 	Today    samrad.Date
@@ -38,7 +37,7 @@ func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request, v *view, stat
 		return err
 	}
 	data := cycleData{Alliance: a, CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), Forms: fs, Today: samrad.Today(), Kinds: samrad.CycleKinds,
-		Bodies: map[int64]samrad.Body{}, Meetings: map[int64]store.AllianceMeeting{}, Cases: map[int64]samrad.Case{},
+		Bodies: map[int64]samrad.Body{}, Meetings: map[int64]store.AllianceMeeting{},
 		Months: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}}
 	if data.Steps, err = s.db.CycleSteps(ctx, a.ID); err != nil {
 		return err
@@ -58,19 +57,6 @@ func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request, v *view, stat
 		data.Meetings[m.ID] = m
 	}
 	data.Recent = meetings[:min(len(meetings), 40)]
-	cases, err := s.db.Cases(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	for _, st := range data.Steps {
-		for _, rec := range st.Records {
-			for _, c := range cases {
-				if c.ID == rec.CaseID {
-					data.Cases[c.ID] = c
-				}
-			}
-		}
-	}
 	title := s.cat.T(v.Lang, "cycle_title")
 	v.Title, v.Nav, v.Data = title+" – "+a.Name(v.Lang), "home", data
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), title, "")

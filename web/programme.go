@@ -64,17 +64,7 @@ func (s *Server) programmePage(w http.ResponseWriter, r *http.Request, v *view, 
 		}
 	}
 	if data.CanEdit {
-		start := samrad.Jan1(p.Year)
-		for _, sec := range p.Sections {
-			for _, m := range sec.Measures {
-				if m.Late(data.Today) {
-					data.Late = append(data.Late, m)
-				}
-				if m.Stale(data.Today, staleWeeks, start) {
-					data.Stale = append(data.Stale, m)
-				}
-			}
-		}
+		data.Late, data.Stale = followUp(p, data.Today)
 	}
 	title := p.Title
 	if title == "" {
@@ -84,6 +74,23 @@ func (s *Server) programmePage(w http.ResponseWriter, r *http.Request, v *view, 
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), title, "")
 	s.render(w, status, "programme", v)
 	return nil
+}
+
+// followUp lists the programme's measures that are late, and those open
+// measures without a progress note in staleWeeks.
+func followUp(p samrad.Programme, today samrad.Date) (late, stale []samrad.Measure) {
+	start := samrad.Jan1(p.Year)
+	for _, sec := range p.Sections {
+		for _, m := range sec.Measures {
+			if m.Late(today) {
+				late = append(late, m)
+			}
+			if m.Stale(today, staleWeeks, start) {
+				stale = append(stale, m)
+			}
+		}
+	}
+	return late, stale
 }
 
 // handleProgrammePDF prints the programme as PDF from the same page.
@@ -191,19 +198,7 @@ func (s *Server) progressReportPage(w http.ResponseWriter, r *http.Request, v *v
 		return err
 	}
 	d := v.Data.(programmeData)
-	d.Today = samrad.Today()
-	d.Late, d.Stale = nil, nil
-	start := samrad.Jan1(d.Programme.Year)
-	for _, sec := range d.Programme.Sections {
-		for _, m := range sec.Measures {
-			if m.Late(d.Today) {
-				d.Late = append(d.Late, m)
-			}
-			if m.Stale(d.Today, staleWeeks, start) {
-				d.Stale = append(d.Stale, m)
-			}
-		}
-	}
+	d.Late, d.Stale = followUp(d.Programme, d.Today)
 	title := s.cat.T(v.Lang, "progress_report_title", d.Programme.Year)
 	v.Title, v.Data = title+" – "+d.Alliance.Name(v.Lang), d
 	v.crumbs(d.Alliance.Name(v.Lang), Path(v.Lang, "alliance", d.Alliance.Slug), s.cat.T(v.Lang, "programme_title", d.Programme.Year),
@@ -232,21 +227,26 @@ func (s *Server) handleProgressReportCase(w http.ResponseWriter, r *http.Request
 		return samrad.Errorf(samrad.EUNAVAILABLE, "%s", s.cat.T(v.Lang, "pdf_unavailable"))
 	}
 	if len(f.Errors) == 0 {
-		page := &recorder{header: http.Header{}}
-		if err := s.progressReportPage(page, r, v); err != nil {
-			return err
-		}
-		d := v.Data.(programmeData)
-		out, err := s.renderPDF(r, v, page)
-		if err != nil {
-			return err
-		}
-		doc := samrad.Document{AllianceID: a.ID, CaseID: c.ID,
-			Title:    s.cat.T(v.Lang, "progress_report_doc", d.Programme.Year, formatDate(v.Lang, d.Today)),
-			Filename: s.cat.T(v.Lang, "progress_report_file", d.Programme.Year, d.Today.String()) + ".pdf"}
-		err = s.db.AddDocument(ctx, &doc, out)
-		return settle(w, r, f, err, "case", Path(v.Lang, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number)),
-			func(status int, fs forms) error { return s.programmePage(w, r, v, status, fs) })
+		err = s.fileProgressReport(ctx, r, v, c)
 	}
-	return settle(w, r, f, nil, "case", "", func(status int, fs forms) error { return s.programmePage(w, r, v, status, fs) })
+	return settle(w, r, f, err, "case", Path(v.Lang, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number)),
+		func(status int, fs forms) error { return s.programmePage(w, r, v, status, fs) })
+}
+
+// fileProgressReport prints the status report and stores it as a document
+// of case c.
+func (s *Server) fileProgressReport(ctx context.Context, r *http.Request, v *view, c samrad.Case) error {
+	page := &recorder{header: http.Header{}}
+	if err := s.progressReportPage(page, r, v); err != nil {
+		return err
+	}
+	d := v.Data.(programmeData)
+	out, err := s.renderPDF(r, v, page)
+	if err != nil {
+		return err
+	}
+	doc := samrad.Document{AllianceID: c.AllianceID, CaseID: c.ID,
+		Title:    s.cat.T(v.Lang, "progress_report_doc", d.Programme.Year, formatDate(v.Lang, d.Today)),
+		Filename: s.cat.T(v.Lang, "progress_report_file", d.Programme.Year, d.Today.String()) + ".pdf"}
+	return s.db.AddDocument(ctx, &doc, out)
 }
