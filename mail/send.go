@@ -69,6 +69,25 @@ func (s *Sender) Send(ctx context.Context, m *Message) error {
 	if err != nil {
 		return err
 	}
+	to := make([]string, len(m.To))
+	for i, a := range m.To {
+		to[i] = a.Email
+	}
+	return s.SendRaw(ctx, m.From.Email, to, data)
+}
+
+// SendRaw delivers a message already built (by Message.Bytes) from the
+// envelope sender to the envelope recipients, in one conversation as Send
+// does. The outbox stores messages built and sends them with it.
+func (s *Sender) SendRaw(ctx context.Context, from string, to []string, data []byte) error {
+	if len(to) == 0 || len(data) == 0 {
+		return errors.New("mail: nothing to send")
+	}
+	for _, a := range append([]string{from}, to...) {
+		if strings.ContainsAny(a, "\r\n<>") {
+			return fmt.Errorf("mail: bad envelope address %q", a)
+		}
+	}
 	host := s.cfg.Host
 	if host == "" {
 		return errors.New("mail: no SMTP host configured")
@@ -104,7 +123,7 @@ func (s *Sender) Send(ctx context.Context, m *Message) error {
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 
-	err = s.converse(conn, host, m, data)
+	err = s.converse(conn, host, from, to, data)
 	if err != nil {
 		// The connection's deadline may fire a moment before ctx reports
 		// it; either way, say that time ran out.
@@ -117,7 +136,7 @@ func (s *Sender) Send(ctx context.Context, m *Message) error {
 	return err
 }
 
-func (s *Sender) converse(conn net.Conn, host string, m *Message, data []byte) (err error) {
+func (s *Sender) converse(conn net.Conn, host, from string, to []string, data []byte) (err error) {
 	c, err := smtp.NewClient(conn, host)
 	if err != nil {
 		return fmt.Errorf("mail: greeting from %s: %w", host, err)
@@ -165,12 +184,12 @@ func (s *Sender) converse(conn net.Conn, host string, m *Message, data []byte) (
 			return fmt.Errorf("mail: AUTH PLAIN as %s: %w", s.cfg.Username, err)
 		}
 	}
-	if err := c.Mail(m.From.Email); err != nil {
-		return fmt.Errorf("mail: MAIL FROM:<%s>: %w", m.From.Email, err)
+	if err := c.Mail(from); err != nil {
+		return fmt.Errorf("mail: MAIL FROM:<%s>: %w", from, err)
 	}
-	for _, to := range m.To {
-		if err := c.Rcpt(to.Email); err != nil {
-			return fmt.Errorf("mail: RCPT TO:<%s>: %w", to.Email, err)
+	for _, rcpt := range to {
+		if err := c.Rcpt(rcpt); err != nil {
+			return fmt.Errorf("mail: RCPT TO:<%s>: %w", rcpt, err)
 		}
 	}
 	w, err := c.Data()

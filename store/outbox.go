@@ -1,0 +1,284 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/samrad/samrad"
+)
+
+// stampLayout is how the outbox writes times: UTC with fixed width, so
+// that comparing the text compares the times on both engines.
+const stampLayout = "2006-01-02T15:04:05.000000Z"
+
+func stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
+
+// OutboxMessage is one e-mail to one recipient, built and ready to send.
+type OutboxMessage struct {
+	ID         int64
+	AllianceID int64  // 0 when the message belongs to no alliance
+	Kind       string // what caused it: "registration", "reminder", "newsletter_confirm", "newsletter_issue", …
+	RefID      int64  // the row it belongs to, e.g. the newsletter issue
+	From       string // the envelope sender
+	To         string // the one envelope recipient
+	Data       []byte // the whole message (RFC 5322), as mail.Message.Bytes builds it
+	Attempts   int
+}
+
+// Outbox statuses.
+const (
+	OutboxQueued = "queued"
+	OutboxSent   = "sent"
+	OutboxFailed = "failed"
+)
+
+func (m OutboxMessage) validate() error {
+	switch {
+	case m.Kind == "":
+		return samrad.Errorf(samrad.EINVALID, "outbox: a message needs a kind")
+	case m.From == "" || m.To == "" || strings.ContainsAny(m.From+m.To, "\r\n<>"):
+		return samrad.Errorf(samrad.EINVALID, "outbox: bad envelope %q → %q", m.From, m.To)
+	case len(m.Data) == 0:
+		return samrad.Errorf(samrad.EINVALID, "outbox: empty message to %s", m.To)
+	}
+	return nil
+}
+
+// enqueue writes messages to the outbox in tx, the transaction of the
+// change that causes them: they are sent if and only if it commits.
+func enqueue(ctx context.Context, tx *sql.Tx, msgs ...OutboxMessage) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	at := stamp(time.Now())
+	rows := make([][]any, len(msgs))
+	for i, m := range msgs {
+		if err := m.validate(); err != nil {
+			return err
+		}
+		var alliance any
+		if m.AllianceID != 0 {
+			alliance = m.AllianceID
+		}
+		rows[i] = []any{alliance, m.Kind, m.RefID, m.From, m.To, m.Data, OutboxQueued, at, at}
+	}
+	if err := insertBatch(ctx, tx, `INSERT INTO outbox (alliance_id, kind, ref_id, sender, recipient, message, status, next_attempt, created_at) VALUES `, rows); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	return nil
+}
+
+// Enqueue writes messages to the outbox in a transaction of their own.
+func (db *DB) Enqueue(ctx context.Context, msgs ...OutboxMessage) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return enqueue(ctx, tx, msgs...) })
+}
+
+// ClaimOutbox claims up to n messages that are due at now for this sender
+// until now+lease: no other sender, in this process or another instance on
+// the same database, gets them meanwhile. A sender that stops without
+// settling a claim (a crash) leaves it to expire, and the message is sent
+// by whoever claims it next.
+func (db *DB) ClaimOutbox(ctx context.Context, now time.Time, n int, lease time.Duration) ([]OutboxMessage, error) {
+	lock := ""
+	if db.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var msgs []OutboxMessage
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET claimed_until = $1
+			WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt <= $2
+				AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt, id LIMIT $3`+lock+`)
+			RETURNING id, COALESCE(alliance_id, 0), kind, ref_id, sender, recipient, message, attempts`,
+			stamp(now.Add(lease)), stamp(now), n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m OutboxMessage
+			if err := rows.Scan(&m.ID, &m.AllianceID, &m.Kind, &m.RefID, &m.From, &m.To, &m.Data, &m.Attempts); err != nil {
+				return err
+			}
+			msgs = append(msgs, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("outbox: claim: %w", err)
+	}
+	// RETURNING gives no order; send the oldest first.
+	slices.SortFunc(msgs, func(a, b OutboxMessage) int { return cmp.Compare(a.ID, b.ID) })
+	return msgs, nil
+}
+
+// OutboxResult is how one attempt to send a claimed message went.
+type OutboxResult struct {
+	ID    int64
+	At    time.Time
+	Err   error     // nil: the server took the message
+	Retry time.Time // when Err is temporary, when to try again; zero: give up
+}
+
+// SettleOutbox records attempts: a message the server took is sent, one to
+// retry is queued again for its time, and any other is failed. Each
+// attempt is logged. Settling is one transaction however many results.
+func (db *DB) SettleOutbox(ctx context.Context, results ...OutboxResult) error {
+	if len(results) == 0 {
+		return nil
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		log := make([][]any, 0, len(results))
+		var sent []any
+		for _, r := range results {
+			at := stamp(r.At)
+			switch {
+			case r.Err == nil:
+				sent = append(sent, r.ID)
+				log = append(log, []any{r.ID, at, true, ""})
+				continue
+			case !r.Retry.IsZero():
+				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt = $2, claimed_until = NULL, last_error = $3 WHERE id = $1`,
+					r.ID, stamp(r.Retry), errText(r.Err)); err != nil {
+					return err
+				}
+			default:
+				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, status = 'failed', claimed_until = NULL, last_error = $2 WHERE id = $1`,
+					r.ID, errText(r.Err)); err != nil {
+					return err
+				}
+			}
+			log = append(log, []any{r.ID, at, false, errText(r.Err)})
+		}
+		for start := 0; start < len(sent); start += 500 {
+			ids := sent[start:min(start+500, len(sent))]
+			args := append([]any{stamp(results[0].At)}, ids...)
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, claimed_until = NULL, last_error = ''
+				WHERE id IN (`+placeholders(2, len(ids))+`)`, args...); err != nil {
+				return err
+			}
+		}
+		return insertBatch(ctx, tx, `INSERT INTO outbox_attempts (message_id, at, ok, error) VALUES `, log)
+	})
+}
+
+// ReleaseOutbox gives back claims a stopping sender did not use, so that
+// the next sender need not wait for them to expire.
+func (db *DB) ReleaseOutbox(ctx context.Context, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	_, err := db.db.ExecContext(ctx, `UPDATE outbox SET claimed_until = NULL WHERE status = 'queued' AND id IN (`+placeholders(1, len(ids))+`)`, args...)
+	return err
+}
+
+// NextOutbox returns when the next queued message falls due, or the zero
+// time if none is queued.
+func (db *DB) NextOutbox(ctx context.Context) (time.Time, error) {
+	var next sql.NullString
+	if err := db.db.QueryRowContext(ctx, `SELECT MIN(next_attempt) FROM outbox WHERE status = 'queued'`).Scan(&next); err != nil || !next.Valid {
+		return time.Time{}, err
+	}
+	return time.Parse(stampLayout, next.String)
+}
+
+// OutboxCounts is how many messages of a kind and reference are in each state.
+type OutboxCounts struct {
+	Queued, Sent, Failed int
+}
+
+// Total is every message counted.
+func (c OutboxCounts) Total() int { return c.Queued + c.Sent + c.Failed }
+
+// CountOutbox counts the messages of a kind for a reference (e.g. one
+// newsletter issue).
+func (db *DB) CountOutbox(ctx context.Context, kind string, refID int64) (OutboxCounts, error) {
+	var c OutboxCounts
+	rows, err := db.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox WHERE kind = $1 AND ref_id = $2 GROUP BY status`, kind, refID)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return c, err
+		}
+		switch st {
+		case OutboxQueued:
+			c.Queued = n
+		case OutboxSent:
+			c.Sent = n
+		case OutboxFailed:
+			c.Failed = n
+		}
+	}
+	return c, rows.Err()
+}
+
+// OutboxEntry is a message's state for the send log.
+type OutboxEntry struct {
+	ID        int64
+	Kind      string
+	RefID     int64
+	To        string
+	Status    string
+	Attempts  int
+	LastError string
+	Created   time.Time
+	Sent      time.Time // zero until sent
+}
+
+// OutboxLog lists an alliance's messages of a kind and reference, newest
+// first, at most limit.
+func (db *DB) OutboxLog(ctx context.Context, allianceID int64, kind string, refID int64, limit int) ([]OutboxEntry, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, kind, ref_id, recipient, status, attempts, last_error, created_at, COALESCE(sent_at, '')
+		FROM outbox WHERE alliance_id = $1 AND kind = $2 AND ref_id = $3 ORDER BY id DESC LIMIT $4`, allianceID, kind, refID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OutboxEntry
+	for rows.Next() {
+		var e OutboxEntry
+		var created, sent string
+		if err := rows.Scan(&e.ID, &e.Kind, &e.RefID, &e.To, &e.Status, &e.Attempts, &e.LastError, &created, &sent); err != nil {
+			return nil, err
+		}
+		e.Created, _ = time.Parse(stampLayout, created)
+		if sent != "" {
+			e.Sent, _ = time.Parse(stampLayout, sent)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func errText(err error) string {
+	s := err.Error()
+	if len(s) > 1000 {
+		s = s[:1000]
+	}
+	return s
+}
+
+// placeholders returns "$from, $from+1, …" for n parameters.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}
