@@ -63,6 +63,16 @@ func NormaliseEmail(s string) (string, error) {
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") || strings.ContainsAny(s, "\r\n") {
 		return "", FieldErrorf("email", "%q is not an e-mail address", s)
 	}
+	// Mail goes out 7-bit: an address with letters outside ASCII cannot be
+	// used (and RFC 5321 allows at most 254 octets).
+	for i := 0; i < len(s); i++ {
+		if s[i] > 127 {
+			return "", FieldErrorf("email", "%q: an address with letters outside a–z cannot be used", s)
+		}
+	}
+	if len(s) > 254 {
+		return "", FieldErrorf("email", "the address is longer than 254 characters")
+	}
 	return strings.ToLower(s), nil
 }
 
