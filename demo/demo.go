@@ -97,7 +97,16 @@ func Load(ctx context.Context, db *store.DB) error {
 	if err := loadGovernance(ctx, db); err != nil {
 		return err
 	}
-	return loadProgrammes(ctx, db)
+	if err := loadProgrammes(ctx, db); err != nil {
+		return err
+	}
+	if err := loadEvents(ctx, db); err != nil {
+		return err
+	}
+	if err := loadNews(ctx, db); err != nil {
+		return err
+	}
+	return loadNewsletters(ctx, db)
 }
 
 func loadPopulation(ctx context.Context, db *store.DB) error {

@@ -39,12 +39,23 @@ func TestPagesAccessible(t *testing.T) {
 	}
 	defer b.Close()
 	ore, _ := db.AllianceBySlug(ctx, "ore")
+	openEvent(t, ctx, db, ore)
 	cg, _ := db.BodyBySlug(ctx, ore.ID, "kontaktgruppen")
 	meetings, _ := db.Meetings(ctx, cg.ID)
 	if len(meetings) == 0 {
 		t.Fatal("the demo has no meeting of the contact group")
 	}
+	articles, _ := db.AllArticles(ctx, ore.ID)
+	contacts, _, _ := db.Contacts(ctx, ore.ID)
+	if len(articles) == 0 || len(contacts) == 0 {
+		t.Fatal("the demo has no article or no contact")
+	}
 	for _, path := range []string{
+		"/allianser/ore",
+		"/allianser/ore/nyheter",
+		fmt.Sprintf("/allianser/ore/nyheter/%d-%s", articles[0].ID, articles[0].Slug),
+		fmt.Sprintf("/en/alliances/ore/news/%d-%s", articles[0].ID, articles[0].Slug),
+		fmt.Sprintf("/allianser/ore/kontakter/%d/e-post", contacts[0].ID),
 		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID),
 		fmt.Sprintf("/allianser/ore/moter/%d/innkalling", meetings[0].ID),
 		"/allianser/ore/organer/kontaktgruppen",
@@ -73,6 +84,14 @@ func TestPagesAccessible(t *testing.T) {
 		"/allianser/vestregionen/saker",
 		"/allianser/vestregionen/saker/2017/24",
 		"/en/login",
+		"/allianser/ore/nyhetsbrev",
+		"/en/alliances/osloregionen/newsletter",
+		"/allianser/ore/arrangementer",
+		"/allianser/ore/arrangementer/kontaktgruppesamling-baerum-2020",
+		"/en/alliances/viken-nettverk/events/oppstart-drammen",
+		"/allianser/ore/arrangementer/apent-seminar",
+		"/allianser/ore/arrangementer/apent-seminar/pamelding",
+		"/en/alliances/ore/events/apent-seminar/registration",
 	} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {
@@ -125,6 +144,7 @@ func TestEditingPagesAccessible(t *testing.T) {
 	if err := db.CreateCase(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
+	issuePath, prefsPath := newsletterPages(t, ctx, db, ore)
 	b, err := Start(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -132,10 +152,14 @@ func TestEditingPagesAccessible(t *testing.T) {
 	defer b.Close()
 	cg, _ := db.BodyBySlug(ctx, ore.ID, "kontaktgruppen")
 	meetings, _ := db.Meetings(ctx, cg.ID)
+	articles, _ := db.AllArticles(ctx, ore.ID)
+	articlePath := fmt.Sprintf("/allianser/ore/nyheter/%d-%s", articles[0].ID, articles[0].Slug)
 	for _, path := range []string{"/allianser/ore", "/allianser/ore/organer/styret", "/en/alliances/ore/members?date=2024-06-01&pending=1",
 		fmt.Sprintf("/allianser/ore/moter/%d", meetings[0].ID), fmt.Sprintf("/allianser/ore/saker/2020/%d", c.Number),
 		"/allianser/ore/budsjett/2021", "/allianser/ore/arsrapport/2021", "/en/alliances/ore/member-goals", "/allianser/ore/arshjul",
-		"/allianser/ore/innspill/2021"} {
+		"/allianser/ore/innspill/2021", "/allianser/ore/nyhetsbrev/redaksjon", issuePath, prefsPath, "/allianser/ore/nyheter", articlePath,
+		"/allianser/ore/arrangementer/nytt", "/allianser/ore/arrangementer/kontaktgruppesamling-baerum-2020/endre",
+		"/allianser/ore/arrangementer/kontaktgruppesamling-baerum-2020/deltakere", "/en/alliances/ore/events/kontaktgruppesamling-baerum-2020/check-in"} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
@@ -211,5 +235,54 @@ func TestFormsEnhancedWithHtmx(t *testing.T) {
 	}
 	if !found {
 		t.Error("the seat was not stored")
+	}
+}
+
+// newsletterPages makes a confirmed subscriber and a draft issue of ORE's
+// newsletter, and returns the issue's page and the subscriber's
+// preferences page (as the link in an e-mail opens it).
+func newsletterPages(t *testing.T, ctx context.Context, db *store.DB, ore samrad.Alliance) (string, string) {
+	t.Helper()
+	lists, err := db.Lists(ctx, ore.ID)
+	if err != nil || len(lists) == 0 {
+		t.Fatalf("the demo has no newsletter for ORE: %v", err)
+	}
+	sub := samrad.Subscriber{AllianceID: ore.ID, Email: "kari@example.no", Lists: []int64{lists[0].ID}, Consent: "samtykke"}
+	if err := db.Subscribe(ctx, &sub, func(s samrad.Subscriber) (store.OutboxMessage, error) {
+		return store.OutboxMessage{Kind: "newsletter_confirm", From: "post@example.no", To: s.Email, Data: []byte("Subject: x\r\n\r\nx\r\n")}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ConfirmSubscriber(ctx, ore.ID, sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	issue := samrad.NewsletterIssue{AllianceID: ore.ID, ListID: lists[0].ID, Subject: "Nytt fra Brussel", Intro: "Hei!\n\nHer er nytt fra kontoret."}
+	if err := db.SaveIssue(ctx, &issue); err != nil {
+		t.Fatal(err)
+	}
+	secret, err := db.Secret(ctx, "newsletter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("/allianser/ore/nyhetsbrev/utgaver/%d", issue.ID),
+		web.Path("nb", "nl_prefs", "ore", auth.Sign(secret, "newsletter-manage", sub.ID, time.Time{}))
+}
+
+// openEvent makes an event a month ahead that takes registrations with
+// every optional field, so that the whole form is checked.
+func openEvent(t *testing.T, ctx context.Context, db *store.DB, a samrad.Alliance) {
+	t.Helper()
+	start := time.Now().AddDate(0, 1, 0)
+	day := samrad.NewDate(start.Year(), start.Month(), start.Day())
+	e := samrad.Event{AllianceID: a.ID, Slug: "apent-seminar", TitleNB: "Seminar om EU-programmer", TitleEN: "Seminar on EU programmes",
+		Venue: "Kunnskapssenteret i Sandvika", Published: true, Days: []samrad.EventDay{{Date: day}},
+		Registration: samrad.RegistrationSettings{Open: true, Capacity: 50, WaitingList: true, Fields: samrad.AskableFields,
+			ConsentNB: "Vi lagrer navnet og e-postadressen din til arrangementet.", ConsentEN: "We keep your name and e-mail address for the event."}}
+	if err := db.CreateEvent(ctx, &e); err != nil {
+		t.Fatal(err)
+	}
+	s := samrad.Session{EventID: e.ID, Day: day, TitleNB: "Erasmus+ for kommuner", Capacity: 20}
+	if err := db.AddSession(ctx, a.ID, &s); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -56,11 +56,23 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 		CanRead                   bool
 		InputYear                 int
 		NextYear                  int
+		Contacts                  contactBlock
+		AllContacts               []samrad.Contact // with their addresses, for the secretariat's forms
+		People                    []samrad.Person
 	}{Alliance: a, CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), Forms: fs}
+	if data.Contacts, err = s.contacts(ctx, a); err != nil {
+		return err
+	}
 	if data.CanEdit {
 		data.Kinds, data.Duties = samrad.BodyKinds, []string{"leadership", "chair", "host"}
 		data.VotingRules = []samrad.VotingRule{samrad.VoteNone, samrad.VoteOnePerMember, samrad.VoteByPopulation}
 		if data.Members, err = s.db.MembersOn(ctx, a.ID, samrad.Today(), false); err != nil {
+			return err
+		}
+		if data.AllContacts, _, err = s.db.Contacts(ctx, a.ID); err != nil {
+			return err
+		}
+		if data.People, err = s.db.People(ctx); err != nil {
 			return err
 		}
 	}

@@ -49,7 +49,11 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 }
 
 // anonymousCSRF returns the visitor's form token, setting the cookie if needed.
+//
+// A page with the token is the visitor's own: it is marked no-store, which
+// also keeps it out of the page cache.
 func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
+	w.Header().Set("Cache-Control", "no-store")
 	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 43 {
 		return c.Value
 	}

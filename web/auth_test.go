@@ -57,6 +57,7 @@ func (b *browser) post(path string, form url.Values) (*http.Response, string) {
 }
 
 func (b *browser) csrf(page string) string {
+	b.t.Helper()
 	m := b.csrfRe.FindStringSubmatch(page)
 	if m == nil {
 		b.t.Fatalf("no CSRF token in page")

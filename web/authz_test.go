@@ -88,8 +88,36 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 	if err := db.AddCycleStep(ctx, &oreStep); err != nil {
 		t.Fatal(err)
 	}
+	nlList := samrad.NewsletterList{AllianceID: ore.ID, Slug: "tilgangstest", NameNB: "Tilgangstest"}
+	if err := db.CreateList(ctx, &nlList); err != nil {
+		t.Fatal(err)
+	}
+	nlIssue := samrad.NewsletterIssue{AllianceID: ore.ID, ListID: nlList.ID, Subject: "Tilgangstest", Intro: "Hei."}
+	if err := db.SaveIssue(ctx, &nlIssue); err != nil {
+		t.Fatal(err)
+	}
+	oreArticles, _ := db.AllArticles(ctx, ore.ID)
+	oreArticle, _ := db.Article(ctx, oreArticles[0].ID)
+	oreImage := oreArticle.Images[0]
+	oreContacts, _, _ := db.Contacts(ctx, ore.ID)
+	gathering, err := db.Event(ctx, ore.ID, "kontaktgruppesamling-baerum-2020")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slides := samrad.Material{SessionID: gathering.Sessions[0].ID, Title: "Lysark", Filename: "lysark.pdf"}
+	if err := db.AddMaterial(ctx, ore.ID, &slides, []byte("%PDF-1.4\nlysark\n")); err != nil {
+		t.Fatal(err)
+	}
+	participants, _ := db.Participants(ctx, gathering.ID)
+	soon := samrad.Today().AddDays(30)
+	openEvent := samrad.Event{AllianceID: ore.ID, Slug: "tilgangstest", TitleNB: "Tilgangstest", Venue: "Sandvika", Published: true,
+		Days: []samrad.EventDay{{Date: soon}}, Registration: samrad.RegistrationSettings{Open: true}}
+	if err := db.CreateEvent(ctx, &openEvent); err != nil {
+		t.Fatal(err)
+	}
 	oreCaseArgs := map[string]string{"{year}": "2020", "{number}": itoa(int64(oreCase.Number))}
-	args := map[string]string{"{slug}": "ore", "{code}": "3025", "{body}": "kontaktgruppen", "{id}": mid, "{year}": "2016", "{number}": "47"}
+	args := map[string]string{"{slug}": "ore", "{code}": "3025", "{body}": "kontaktgruppen", "{id}": mid, "{year}": "2016", "{number}": "47",
+		"{event}": gathering.Slug}
 	// Routes whose {id} is not a meeting, and whose year/number fit another alliance.
 	special := map[string]map[string]string{
 		"decide":         {"{id}": pid},
@@ -113,6 +141,17 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		"report_pdf":     {"{year}": "2020"},
 		"report_save":    {"{year}": "2020"},
 		"goal_report":    {"{id}": itoa(goals[0].ID)},
+		"article":        {"{id}": itoa(oreArticle.ID) + "-" + oreArticle.Slug},
+		"image":          {"{id}": itoa(oreImage.ID) + "-480-" + oreImage.Variants[0].SHA256[:16] + ".jpg"},
+		"contact_email":  {"{id}": itoa(oreContacts[0].ID)},
+		"nl_issue":       {"{id}": itoa(nlIssue.ID)},
+		"nl_send":        {"{id}": itoa(nlIssue.ID)},
+		"nl_unsub":       {"{list}": itoa(nlList.ID)},
+		"speaker_add":    {"{id}": itoa(gathering.Sessions[0].ID)},
+		"material_add":   {"{id}": itoa(gathering.Sessions[0].ID)},
+		"material":       {"{id}": itoa(slides.ID)},
+		"checkin_toggle": {"{id}": itoa(participants[0].ID)},
+		"event_register": {"{event}": openEvent.Slug},
 	}
 	query := map[string]string{"fees_csv": "?ar=2019&year=2019"}
 	// Pages for the alliance's administrators only.
@@ -123,8 +162,18 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 	// page would be shown, the answer is 503 with the reason.
 	printed := map[string]bool{"m_notice_pdf": true, "m_record_pdf": true, "programme_pdf": true, "report_pdf": true}
 	// Actions that anyone may use.
-	open := map[string]bool{"login": true, "logout": true}
+	// (Showing a contact's e-mail address needs only the visitor's form
+	// token, which TestNewsPagesAndContactBlock checks.)
+	open := map[string]bool{"login": true, "logout": true, "contact_email": true}
 	allowed := map[string]bool{"secretariat": true, "administrator": true}
+	// Pages for the secretariat only (personal data, drafts).
+	staffPages := map[string]bool{"nl_admin": true, "nl_issue": true,
+		"event_new": true, "event_edit": true, "participants": true, "part_csv": true, "part_xlsx": true, "checkin": true}
+	// Forms for everyone, protected by the visitor's form token.
+	publicForms := map[string]bool{"newsletter": true, "event_register": true}
+	// Pages and actions whose authority is a signed token in the link
+	// (here a forged one): no one gets past it, logged in or not.
+	tokenLinks := map[string]bool{"nl_confirm": true, "nl_prefs": true, "nl_unsub": true, "registration": true, "reg_cancel": true}
 	// Actions a member's officer may use too.
 	forContacts := map[string]bool{"input_add": true}
 
@@ -139,7 +188,49 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		}
 		path += query[r.Name]
 		covered[r.Name] = true
+		path = strings.ReplaceAll(path, "{token}", "bG9uZw.bG9uZw.forgedtokenforgedtokenxx")
 		for role, b := range users {
+			if tokenLinks[r.Name] {
+				code := 0
+				if r.Method == "GET" {
+					code, _ = b.get(path)
+				} else {
+					resp, _ := b.post(path, url.Values{})
+					code = resp.StatusCode
+				}
+				if code != http.StatusNotFound {
+					t.Errorf("%s %s as %s: %d, want 404 (forged link)", r.Method, path, role, code)
+				}
+				continue
+			}
+			if r.Method == "GET" && staffPages[r.Name] {
+				code, _ := b.get(path)
+				want := http.StatusForbidden
+				switch {
+				case role == "anonymous":
+					want = http.StatusUnauthorized
+				case allowed[role]:
+					want = http.StatusOK
+				}
+				if code != want {
+					t.Errorf("GET %s as %s: %d, want %d (secretariat only)", path, role, code, want)
+				}
+				continue
+			}
+			if r.Method == "POST" && publicForms[r.Name] {
+				if resp, _ := b.post(path, url.Values{}); resp.StatusCode != http.StatusForbidden {
+					t.Errorf("POST %s as %s without form token: %d, want 403", path, role, resp.StatusCode)
+				}
+				_, page := b.get(path)
+				m := b.csrfRe.FindStringSubmatch(page)
+				if m == nil {
+					t.Fatalf("no form token on %s", path)
+				}
+				if resp, _ := b.post(path, url.Values{"csrf": {m[1]}}); resp.StatusCode != http.StatusBadRequest {
+					t.Errorf("POST %s as %s with an empty form: %d, want 400", path, role, resp.StatusCode)
+				}
+				continue
+			}
 			if r.Method == "GET" && adminOnly[r.Name] {
 				code, _ := b.get(path)
 				want := http.StatusForbidden

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // pageCache keeps rendered public pages keyed by language and request URI,
@@ -20,6 +21,7 @@ type pageCache struct {
 
 type cachedPage struct {
 	version string
+	expires time.Time // zero: valid for the whole version
 	status  int
 	header  http.Header
 	body    []byte
@@ -34,7 +36,7 @@ func (c *pageCache) get(key, version string) (cachedPage, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.entries[key]
-	return p, ok && p.version == version
+	return p, ok && p.version == version && (p.expires.IsZero() || time.Now().Before(p.expires))
 }
 
 func (c *pageCache) put(key string, p cachedPage) {

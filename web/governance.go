@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -685,49 +684,17 @@ func (s *Server) handleMinutesAtom(w http.ResponseWriter, r *http.Request, v *vi
 		return err
 	}
 	base := "https://" + r.Host
-	type link struct {
-		Href string `xml:"href,attr"`
-		Rel  string `xml:"rel,attr,omitempty"`
-	}
-	type entry struct {
-		Title   string `xml:"title"`
-		ID      string `xml:"id"`
-		Updated string `xml:"updated"`
-		Link    link   `xml:"link"`
-		Summary string `xml:"summary"`
-	}
-	feed := struct {
-		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
-		Lang    string   `xml:"xml:lang,attr"`
-		Title   string   `xml:"title"`
-		ID      string   `xml:"id"`
-		Updated string   `xml:"updated"`
-		Author  struct {
-			Name string `xml:"name"`
-		} `xml:"author"`
-		Links   []link  `xml:"link"`
-		Entries []entry `xml:"entry"`
-	}{Lang: v.Lang, Title: s.cat.T(v.Lang, "minutes_feed_title", a.Name(v.Lang)), ID: base + Path(v.Lang, "minutes_atom", a.Slug),
-		Updated: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)}
-	feed.Author.Name = a.Name(v.Lang)
-	feed.Links = []link{{Href: base + Path(v.Lang, "minutes_atom", a.Slug), Rel: "self"}, {Href: base + Path(v.Lang, "meetings", a.Slug)}}
+	feed := newAtomFeed(v.Lang, s.cat.T(v.Lang, "minutes_feed_title", a.Name(v.Lang)), a.Name(v.Lang),
+		base+Path(v.Lang, "minutes_atom", a.Slug), base+Path(v.Lang, "meetings", a.Slug))
 	for _, m := range all {
 		if !m.MinutesPublic() {
 			continue
 		}
 		url := base + Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10))
-		updated := m.Start.UTC().Format(time.RFC3339)
-		if updated > feed.Updated {
-			feed.Updated = updated
-		}
-		feed.Entries = append(feed.Entries, entry{Title: s.cat.T(v.Lang, "meeting_title", m.Body.Name(v.Lang), m.Label()), ID: url,
-			Updated: updated, Link: link{Href: url}, Summary: m.Minutes})
+		feed.add(atomEntry{Title: s.cat.T(v.Lang, "meeting_title", m.Body.Name(v.Lang), m.Label()), ID: url,
+			Link: atomLink{Href: url}, Summary: m.Minutes}, m.Start)
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	return xml.NewEncoder(w).Encode(feed)
+	return feed.write(w)
 }
 
 // handleAudit shows an alliance's audit log to its administrators.

@@ -44,11 +44,13 @@ type Server struct {
 	cache  *pageCache
 
 	mailer   Mailer
+	wake     func() // tells the outbox sender that messages are queued
 	mailFrom mail.Address
 	baseURL  string
 	pdf      *pdf.Renderer
 
 	registered []Route
+	reveals    revealLimiter // e-mail addresses shown, per client
 }
 
 // New builds the server's templates and routes.
@@ -151,6 +153,47 @@ var routeTable = map[string][2]string{
 	"login":          {"/logg-inn", "/en/login"},
 	"logout":         {"/logg-ut", "/en/logout"},
 	"decide":         {"/allianser/{slug}/medlemskap/{id}", "/en/alliances/{slug}/memberships/{id}"},
+	"news":           {"/allianser/{slug}/nyheter", "/en/alliances/{slug}/news"},
+	"article":        {"/allianser/{slug}/nyheter/{id}", "/en/alliances/{slug}/news/{id}"},
+	"news_atom":      {"/allianser/{slug}/nyheter.atom", "/en/alliances/{slug}/news.atom"},
+	"image":          {"/allianser/{slug}/bilder/{id}", "/en/alliances/{slug}/images/{id}"},
+	"contact_email":  {"/allianser/{slug}/kontakter/{id}/e-post", "/en/alliances/{slug}/contacts/{id}/email"},
+	"article_add":    {"/allianser/{slug}/nyheter/ny", "/en/alliances/{slug}/news/new"},
+	"article_edit":   {"/allianser/{slug}/nyheter/{id}/endre", "/en/alliances/{slug}/news/{id}/edit"},
+	"article_pub":    {"/allianser/{slug}/nyheter/{id}/publiser", "/en/alliances/{slug}/news/{id}/publish"},
+	"image_add":      {"/allianser/{slug}/nyheter/{id}/bilder", "/en/alliances/{slug}/news/{id}/images"},
+	"image_delete":   {"/allianser/{slug}/bilder/{id}/slett", "/en/alliances/{slug}/images/{id}/delete"},
+	"contact_save":   {"/allianser/{slug}/kontakter", "/en/alliances/{slug}/contacts"},
+	"contact_delete": {"/allianser/{slug}/kontakter/{id}/slett", "/en/alliances/{slug}/contacts/{id}/delete"},
+	"office_save":    {"/allianser/{slug}/kontorer", "/en/alliances/{slug}/offices"},
+	"office_delete":  {"/allianser/{slug}/kontorer/{id}/slett", "/en/alliances/{slug}/offices/{id}/delete"},
+	"newsletter":     {"/allianser/{slug}/nyhetsbrev", "/en/alliances/{slug}/newsletter"},
+	"nl_confirm":     {"/allianser/{slug}/nyhetsbrev/bekreft/{token}", "/en/alliances/{slug}/newsletter/confirm/{token}"},
+	"nl_prefs":       {"/allianser/{slug}/nyhetsbrev/innstillinger/{token}", "/en/alliances/{slug}/newsletter/preferences/{token}"},
+	"nl_unsub":       {"/allianser/{slug}/nyhetsbrev/avmelding/{list}/{token}", "/en/alliances/{slug}/newsletter/unsubscribe/{list}/{token}"},
+	"nl_admin":       {"/allianser/{slug}/nyhetsbrev/redaksjon", "/en/alliances/{slug}/newsletter/editor"},
+	"nl_list_add":    {"/allianser/{slug}/nyhetsbrev/lister", "/en/alliances/{slug}/newsletter/lists"},
+	"nl_issue_add":   {"/allianser/{slug}/nyhetsbrev/utgaver", "/en/alliances/{slug}/newsletter/issues"},
+	"nl_issue":       {"/allianser/{slug}/nyhetsbrev/utgaver/{id}", "/en/alliances/{slug}/newsletter/issues/{id}"},
+	"nl_send":        {"/allianser/{slug}/nyhetsbrev/utgaver/{id}/send", "/en/alliances/{slug}/newsletter/issues/{id}/send"},
+	"events":         {"/allianser/{slug}/arrangementer", "/en/alliances/{slug}/events"},
+	"events_ics":     {"/allianser/{slug}/arrangementer.ics", "/en/alliances/{slug}/events.ics"},
+	"event_new":      {"/allianser/{slug}/arrangementer/nytt", "/en/alliances/{slug}/events/new"},
+	"event":          {"/allianser/{slug}/arrangementer/{event}", "/en/alliances/{slug}/events/{event}"},
+	"event_ics":      {"/allianser/{slug}/arrangementer/{event}/arrangement.ics", "/en/alliances/{slug}/events/{event}/event.ics"},
+	"event_register": {"/allianser/{slug}/arrangementer/{event}/pamelding", "/en/alliances/{slug}/events/{event}/registration"},
+	"event_edit":     {"/allianser/{slug}/arrangementer/{event}/endre", "/en/alliances/{slug}/events/{event}/edit"},
+	"session_add":    {"/allianser/{slug}/arrangementer/{event}/okter", "/en/alliances/{slug}/events/{event}/sessions"},
+	"speaker_add":    {"/allianser/{slug}/arrangementer/{event}/okter/{id}/foredragsholdere", "/en/alliances/{slug}/events/{event}/sessions/{id}/speakers"},
+	"material_add":   {"/allianser/{slug}/arrangementer/{event}/okter/{id}/materiell", "/en/alliances/{slug}/events/{event}/sessions/{id}/materials"},
+	"material":       {"/allianser/{slug}/arrangementer/{event}/materiell/{id}", "/en/alliances/{slug}/events/{event}/materials/{id}"},
+	"participants":   {"/allianser/{slug}/arrangementer/{event}/deltakere", "/en/alliances/{slug}/events/{event}/participants"},
+	"part_csv":       {"/allianser/{slug}/arrangementer/{event}/deltakere.csv", "/en/alliances/{slug}/events/{event}/participants.csv"},
+	"part_xlsx":      {"/allianser/{slug}/arrangementer/{event}/deltakere.xlsx", "/en/alliances/{slug}/events/{event}/participants.xlsx"},
+	"checkin":        {"/allianser/{slug}/arrangementer/{event}/innsjekk", "/en/alliances/{slug}/events/{event}/check-in"},
+	"checkin_toggle": {"/allianser/{slug}/arrangementer/{event}/innsjekk/{id}", "/en/alliances/{slug}/events/{event}/check-in/{id}"},
+	"registration":   {"/pamelding/{token}", "/en/registration/{token}"},
+	"reg_cancel":     {"/pamelding/{token}/avmeld", "/en/registration/{token}/cancel"},
 }
 
 // Route is a route as registered, for tests and documentation.
@@ -227,6 +270,17 @@ func (s *Server) routes() {
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)
+	handle("news", s.handleNews)
+	handle("article", s.handleArticle)
+	handle("news_atom", s.handleNewsAtom)
+	handle("image", s.handleImage)
+	handle("contact_email", s.handleContactEmail)
+	handle("newsletter", s.handleNewsletter)
+	handle("nl_confirm", s.handleConfirmLink)
+	handle("nl_prefs", s.handlePreferences)
+	handle("nl_unsub", s.handleUnsubscribeLink)
+	handle("nl_admin", s.handleNewsletterAdmin)
+	handle("nl_issue", s.handleIssue)
 	post := func(name string, h handlerFunc) {
 		for i, lang := range i18n.Languages {
 			s.mux.Handle("POST "+routeTable[name][i], s.page(lang, name, h))
@@ -263,6 +317,45 @@ func (s *Server) routes() {
 	post("goal_report", s.handleGoalReport)
 	post("m_upload", s.handleUpload)
 	post("m_send", s.meetingAction("send", s.meetingSendNotice))
+	post("contact_email", s.handleRevealEmail)
+	post("article_add", s.handleAddArticle)
+	post("article_edit", s.handleEditArticle)
+	post("article_pub", s.handlePublishArticle)
+	post("image_add", s.handleAddImage)
+	post("image_delete", s.handleDeleteImage)
+	post("contact_save", s.handleSaveContact)
+	post("contact_delete", s.handleDeleteContact)
+	post("office_save", s.handleSaveOffice)
+	post("office_delete", s.handleDeleteOffice)
+	post("newsletter", s.handleSubscribe)
+	post("nl_confirm", s.handleConfirm)
+	post("nl_prefs", s.handleSavePreferences)
+	post("nl_unsub", s.handleUnsubscribe)
+	post("nl_list_add", s.handleAddList)
+	post("nl_issue_add", s.handleNewIssue)
+	post("nl_issue", s.handleSaveIssue)
+	post("nl_send", s.handleSendIssue)
+	handle("events", s.handleEvents)
+	handle("events_ics", s.handleEventsICS)
+	handle("event", s.handleEvent)
+	handle("event_ics", s.handleEventICS)
+	handle("material", s.handleMaterial)
+	handle("event_register", s.handleRegisterForm)
+	handle("registration", s.handleRegistration)
+	handle("event_new", s.handleEventNew)
+	handle("event_edit", s.handleEventEditForm)
+	handle("participants", s.handleParticipants)
+	handle("part_csv", s.handleParticipantsCSV)
+	handle("part_xlsx", s.handleParticipantsXLSX)
+	handle("checkin", s.handleCheckin)
+	post("event_register", s.handleRegister)
+	post("reg_cancel", s.handleCancelRegistration)
+	post("event_new", s.handleEventCreate)
+	post("event_edit", s.handleEventUpdate)
+	post("session_add", s.handleSessionAdd)
+	post("speaker_add", s.handleSpeakerAdd)
+	post("material_add", s.handleMaterialAdd)
+	post("checkin_toggle", s.handleCheckinToggle)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -294,7 +387,7 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 		}
 		// Only anonymous reads of pages are cached; forms, and pages shown to
 		// a logged-in user, are rendered each time.
-		if r.Method != http.MethodGet || v.User != nil || name == "login" {
+		if r.Method != http.MethodGet || v.User != nil || name == "login" || uncached[name] {
 			w.Header().Set("Cache-Control", "no-store")
 			if err := h(w, r, v); err != nil {
 				s.renderError(w, r, v, err)
@@ -316,11 +409,18 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 		if err := h(rec, r, v); err != nil {
 			s.renderError(rec, r, v, err)
 		}
-		p := cachedPage{version: version, status: rec.status, header: rec.header, body: rec.body.Bytes(), etag: etagFor(version, key)}
+		// A page that shows scheduled content is valid only until the next
+		// publish time the handler noted (view.until), though no data changes.
+		p := cachedPage{version: version, expires: v.until, status: rec.status, header: rec.header, body: rec.body.Bytes(), etag: etagFor(version, key)}
+		if !v.until.IsZero() {
+			p.etag = etagFor(version+" "+v.until.UTC().Format(time.RFC3339), key)
+		}
 		if p.status == 0 {
 			p.status = http.StatusOK
 		}
-		if p.status == http.StatusOK {
+		// A page marked no-store (one with the visitor's own form token) is
+		// not kept.
+		if p.status == http.StatusOK && rec.header.Get("Cache-Control") != "no-store" {
 			s.cache.put(key, p)
 		}
 		p.serve(w, r)

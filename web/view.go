@@ -25,6 +25,10 @@ type view struct {
 	User       *samrad.User // nil for visitors without a session
 	CSRF       string       // the session's form token
 
+	// until is when a cached copy of the page goes stale without any
+	// change of data, e.g. when a scheduled article is published.
+	until time.Time
+
 	route string
 	r     *http.Request
 	s     *Server
@@ -42,6 +46,7 @@ var paramNames = map[string][2]string{
 	"year":    {"ar", "year"},
 	"kind":    {"type", "kind"},
 	"line":    {"linje", "line"},
+	"page":    {"side", "page"},
 }
 
 // param reads a query parameter by its logical name in the view's language.
@@ -60,7 +65,7 @@ func (v *view) setSwitch(r *http.Request) {
 		other, label = "nb", "Norsk"
 	}
 	var args []string
-	for _, name := range []string{"slug", "code", "id", "body", "year", "number"} {
+	for _, name := range []string{"slug", "event", "code", "id", "body", "year", "number", "list", "token"} {
 		if x := r.PathValue(name); x != "" {
 			args = append(args, x)
 		}
@@ -99,16 +104,21 @@ func (s *Server) parseTemplates() error {
 	if err != nil {
 		return err
 	}
+	// Files named _*.html hold partials that any page may use.
+	partials, err := fs.Glob(templateFS, "templates/_*.html")
+	if err != nil {
+		return err
+	}
 	s.pages = map[string]map[string]*template.Template{}
 	for _, lang := range i18n.Languages {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, n := range names {
 			base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-			if base == "layout" {
+			if base == "layout" || strings.HasPrefix(base, "_") {
 				continue
 			}
 			t := template.New(base).Funcs(s.funcs(lang))
-			if _, err := t.ParseFS(templateFS, "templates/layout.html", n); err != nil {
+			if _, err := t.ParseFS(templateFS, append([]string{"templates/layout.html", n}, partials...)...); err != nil {
 				return fmt.Errorf("template %s: %w", n, err)
 			}
 			s.pages[lang][base] = t
