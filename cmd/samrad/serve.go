@@ -13,8 +13,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/demo"
 	"github.com/samrad/samrad/mail"
+	"github.com/samrad/samrad/outbox"
 	"github.com/samrad/samrad/pdf"
 	"github.com/samrad/samrad/store"
 	"github.com/samrad/samrad/web"
@@ -28,6 +30,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	smtpUser := f.String("smtp-user", os.Getenv("SAMRAD_SMTP_USER"), "SMTP user (password in SAMRAD_SMTP_PASSWORD)")
 	smtpTLS := f.Bool("smtp-starttls", true, "require STARTTLS (off only for a local relay)")
 	mailFrom := f.String("mail-from", os.Getenv("SAMRAD_MAIL_FROM"), "sender address of notices, e.g. \"Sekretariatet <post@example.no>\"")
+	mailRate := f.Float64("mail-rate", 20, "e-mail messages per second at most (the relay's limit)")
 	baseURL := f.String("base-url", os.Getenv("SAMRAD_BASE_URL"), "public address for links in e-mail (default http://ADDR)")
 	if _, err := f.parse(args); err != nil {
 		return err
@@ -91,6 +94,29 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		sender := mail.NewSender(mail.SMTPConfig{Host: host, Port: port, Username: *smtpUser, Password: os.Getenv("SAMRAD_SMTP_PASSWORD"),
 			StartTLS: *smtpTLS, Timeout: 30 * time.Second})
 		srv.SetMailer(sender, mail.Address{Name: from.Name, Email: from.Address}, base)
+		// The outbox is delivered while the server runs; stopping lets the
+		// messages under way finish and gives back the rest.
+		out := &outbox.Sender{DB: db, Transport: sender, Log: log, Rate: *mailRate}
+		sending := make(chan error, 1)
+		sendCtx, stopSending := context.WithCancel(ctx)
+		go func() { sending <- out.Run(sendCtx) }()
+		defer func() { stopSending(); <-sending }()
+		srv.SetOutboxWake(out.Wake)
 	}
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { runJobs(jobsCtx, log, scheduled(db, srv)); close(jobsDone) }()
+	defer func() { stopJobs(); <-jobsDone }()
 	return web.ListenAndServe(ctx, *addr, srv.Handler(), log)
+}
+
+// scheduled is the server's recurring work.
+func scheduled(db *store.DB, srv *web.Server) []job {
+	return []job{
+		{name: "events: reminders", every: 15 * time.Minute, run: srv.SendEventReminders},
+		{name: "events: anonymise participants", every: time.Hour, run: db.AnonymiseRegistrations},
+		{name: "newsletter: delete unconfirmed sign-ups", every: time.Hour, run: func(ctx context.Context, now time.Time) (int, error) {
+			return db.PurgeUnconfirmed(ctx, now.Add(-samrad.UnconfirmedKept))
+		}},
+	}
 }

@@ -4,6 +4,14 @@
 // loopback address.
 //
 //	go run ./internal/tools/loadtest -url http://127.0.0.1:8080/allianser/ore/medlemmer -c 64 -n 20000
+//
+// With -register it instead signs people up on an event's registration
+// form at a fixed rate (-rate per second): each sign-up is a visitor of
+// its own who opens the form (for its form token) and posts it with a new
+// e-mail address. Every answer but a redirect to the confirmation counts
+// as an error; the latencies are of the POST.
+//
+//	go run ./internal/tools/loadtest -register -url http://127.0.0.1:8080/allianser/ore/arrangementer/best/pamelding -rate 200 -n 2000
 package main
 
 import (
@@ -13,8 +21,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"regexp"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -27,6 +37,8 @@ func main() {
 	total := flag.Int("n", 20000, "number of requests")
 	warm := flag.Int("warmup", 500, "requests before measuring")
 	limit := flag.Duration("max", 2*time.Minute, "stop after this long whatever the count")
+	register := flag.Bool("register", false, "post registrations to the form at -url at -rate per second")
+	rate := flag.Float64("rate", 200, "registrations per second with -register")
 	flag.Parse()
 	u, err := url.Parse(*target)
 	if err != nil || u.Host == "" {
@@ -42,6 +54,10 @@ func main() {
 		}
 	}
 	tr := &http.Transport{MaxIdleConns: *conc, MaxIdleConnsPerHost: *conc, MaxConnsPerHost: *conc}
+	if *register {
+		registerLoad(tr, *target, *rate, *total, *limit)
+		return
+	}
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	run := func(n int, record bool) ([]time.Duration, int64, time.Duration) {
 		ctx, cancel := context.WithTimeout(context.Background(), *limit)
@@ -92,6 +108,86 @@ func main() {
 		*target, *conc, len(lat), errs, elapsed.Round(time.Millisecond), float64(len(lat))/elapsed.Seconds(),
 		pct(0.50).Round(10*time.Microsecond), pct(0.90).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), pct(1).Round(10*time.Microsecond))
 	if errs > 0 {
+		os.Exit(1)
+	}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// registerLoad starts n sign-ups at rate per second, each in its own
+// goroutine, and reports the POSTs' latencies and the errors.
+func registerLoad(tr *http.Transport, target string, rate float64, n int, limit time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	stamp := time.Now().UnixNano()
+	var (
+		mu     sync.Mutex
+		lat    []time.Duration
+		errs   atomic.Int64
+		wg     sync.WaitGroup
+		reason sync.Once
+	)
+	interval := time.Duration(float64(time.Second) / rate)
+	start := time.Now()
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
+			time.Sleep(d)
+		}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			jar, _ := cookiejar.New(nil)
+			client := &http.Client{Transport: tr, Jar: jar, Timeout: 10 * time.Second,
+				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			failed := func(why string) {
+				errs.Add(1)
+				reason.Do(func() { fmt.Fprintf(os.Stderr, "loadtest: first error: %s\n", why) })
+			}
+			resp, err := client.Get(target)
+			if err != nil {
+				failed(err.Error())
+				return
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			m := csrfField.FindSubmatch(page)
+			if resp.StatusCode != http.StatusOK || m == nil {
+				failed(fmt.Sprintf("GET form: %d", resp.StatusCode))
+				return
+			}
+			form := url.Values{"csrf": {string(m[1])}, "name": {fmt.Sprintf("Deltaker %d", i)},
+				"email": {fmt.Sprintf("deltaker-%d-%d@example.no", stamp, i)}, "consent": {"yes"}}
+			t0 := time.Now()
+			resp, err = client.PostForm(target, form)
+			if err != nil {
+				failed(err.Error())
+				return
+			}
+			d := time.Since(t0)
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther {
+				failed(fmt.Sprintf("POST: %d", resp.StatusCode))
+				return
+			}
+			mu.Lock()
+			lat = append(lat, d)
+			mu.Unlock()
+		}(i)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) time.Duration {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[min(len(lat)-1, int(float64(len(lat))*p))]
+	}
+	fmt.Printf("register url=%s rate=%.0f/s registrations=%d errors=%d elapsed=%s achieved=%.0f/s post p50=%s p90=%s p99=%s max=%s\n",
+		target, rate, len(lat), errs.Load(), elapsed.Round(time.Millisecond), float64(len(lat))/elapsed.Seconds(),
+		pct(0.50).Round(10*time.Microsecond), pct(0.90).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), pct(1).Round(10*time.Microsecond))
+	if errs.Load() > 0 {
 		os.Exit(1)
 	}
 }
