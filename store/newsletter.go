@@ -171,19 +171,8 @@ func subscriberBy(ctx context.Context, q queryer, where string, args ...any) (su
 	if sent.Valid {
 		r.confirmSent, _ = time.Parse(stampLayout, sent.String)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT list_id FROM subscriptions WHERE subscriber_id = $1 ORDER BY list_id`, r.ID)
-	if err != nil {
-		return r, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return r, err
-		}
-		r.Lists = append(r.Lists, id)
-	}
-	return r, rows.Err()
+	r.Lists, err = queryIDs(ctx, q, `SELECT list_id FROM subscriptions WHERE subscriber_id = $1 ORDER BY list_id`, r.ID)
+	return r, err
 }
 
 func setSubscriptions(ctx context.Context, tx *sql.Tx, subscriberID int64, lists []int64) error {

@@ -201,18 +201,30 @@ func (c OutboxCounts) Total() int { return c.Queued + c.Sent + c.Failed }
 // CountOutbox counts the messages of a kind for a reference (e.g. one
 // newsletter issue).
 func (db *DB) CountOutbox(ctx context.Context, kind string, refID int64) (OutboxCounts, error) {
-	var c OutboxCounts
-	rows, err := db.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox WHERE kind = $1 AND ref_id = $2 GROUP BY status`, kind, refID)
+	m, err := db.countOutbox(ctx, `WHERE kind = $1 AND ref_id = $2`, kind, refID)
+	return m[refID], err
+}
+
+// CountOutboxOf counts an alliance's messages of a kind, per reference.
+func (db *DB) CountOutboxOf(ctx context.Context, allianceID int64, kind string) (map[int64]OutboxCounts, error) {
+	return db.countOutbox(ctx, `WHERE alliance_id = $1 AND kind = $2`, allianceID, kind)
+}
+
+func (db *DB) countOutbox(ctx context.Context, where string, args ...any) (map[int64]OutboxCounts, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT ref_id, status, COUNT(*) FROM outbox `+where+` GROUP BY ref_id, status`, args...)
 	if err != nil {
-		return c, err
+		return nil, err
 	}
 	defer rows.Close()
+	counts := map[int64]OutboxCounts{}
 	for rows.Next() {
+		var ref int64
 		var st string
 		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return c, err
+		if err := rows.Scan(&ref, &st, &n); err != nil {
+			return nil, err
 		}
+		c := counts[ref]
 		switch st {
 		case OutboxQueued:
 			c.Queued = n
@@ -221,8 +233,9 @@ func (db *DB) CountOutbox(ctx context.Context, kind string, refID int64) (Outbox
 		case OutboxFailed:
 			c.Failed = n
 		}
+		counts[ref] = c
 	}
-	return c, rows.Err()
+	return counts, rows.Err()
 }
 
 // OutboxEntry is a message's state for the send log.

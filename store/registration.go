@@ -417,22 +417,9 @@ func (db *DB) RemindRegistrations(ctx context.Context, now time.Time, within tim
 	if mail == nil {
 		return 0, errors.New("store: reminders need a mail builder")
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT DISTINCT r.event_id FROM registrations r JOIN events e ON e.id = r.event_id
+	ids, err := queryIDs(ctx, db.db, `SELECT DISTINCT r.event_id FROM registrations r JOIN events e ON e.id = r.event_id
 		WHERE r.status = $1 AND r.reminded_at IS NULL AND r.anonymised_at IS NULL AND e.published = $2`, samrad.RegistrationConfirmed, true)
 	if err != nil {
-		return 0, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	total := 0
@@ -498,21 +485,8 @@ func (db *DB) RemindRegistrations(ctx context.Context, now time.Time, within tim
 // free text. The rows stay, so that the counts do; the self-service links
 // stop working. It returns how many registrations it blanked.
 func (db *DB) AnonymiseRegistrations(ctx context.Context, now time.Time) (int, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT DISTINCT r.event_id FROM registrations r WHERE r.anonymised_at IS NULL`)
+	ids, err := queryIDs(ctx, db.db, `SELECT DISTINCT r.event_id FROM registrations r WHERE r.anonymised_at IS NULL`)
 	if err != nil {
-		return 0, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	total := 0

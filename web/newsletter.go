@@ -361,12 +361,7 @@ func (s *Server) issueMessage(a samrad.Alliance, list samrad.NewsletterList, i s
 	lang := sub.Lang
 	unsub := s.baseURL + Path(lang, "nl_unsub", a.Slug, strconv.FormatInt(list.ID, 10), auth.Sign(secret, unsubscribePurpose(list.ID), sub.ID, time.Time{}))
 	prefs := s.baseURL + Path(lang, "nl_prefs", a.Slug, auth.Sign(secret, purposeManage, sub.ID, time.Time{}))
-	d := issueMail{Lang: lang, Alliance: a.Name(lang), List: list.Name(lang), Subject: i.Subject, Intro: paragraphs(i.Intro), Outro: paragraphs(i.Outro),
-		Prefs: prefs, Unsubscribe: unsub, Footer: s.cat.T(lang, "newsletter_footer", list.Name(lang), a.Name(lang)),
-		PrefsText: s.cat.T(lang, "newsletter_prefs"), UnsubText: s.cat.T(lang, "newsletter_unsubscribe"), ReadMore: s.cat.T(lang, "read_more")}
-	for _, art := range articles {
-		d.Articles = append(d.Articles, issueArticle{Title: art.Title(lang), Summary: art.Summary(lang), URL: s.baseURL + s.articlePath(lang, a, art)})
-	}
+	d := s.issueMail(lang, a, list, i, articles, s.baseURL, prefs, unsub)
 	var text strings.Builder
 	for _, p := range d.Intro {
 		fmt.Fprintf(&text, "%s\n\n", p)
@@ -394,6 +389,19 @@ func (s *Server) issueMessage(a samrad.Alliance, list samrad.NewsletterList, i s
 			"Precedence":            "list",
 		}}
 	return outboxMessage("newsletter_issue", m)
+}
+
+// issueMail is what an issue shows in lang, with links to the articles
+// under base ("" for links on this site) and to the subscriber's
+// preferences and unsubscribe pages.
+func (s *Server) issueMail(lang string, a samrad.Alliance, l samrad.NewsletterList, i samrad.NewsletterIssue, articles []samrad.Article, base, prefs, unsub string) issueMail {
+	d := issueMail{Lang: lang, Alliance: a.Name(lang), List: l.Name(lang), Subject: i.Subject, Intro: paragraphs(i.Intro), Outro: paragraphs(i.Outro),
+		Prefs: prefs, Unsubscribe: unsub, Footer: s.cat.T(lang, "newsletter_footer", l.Name(lang), a.Name(lang)),
+		PrefsText: s.cat.T(lang, "newsletter_prefs"), UnsubText: s.cat.T(lang, "newsletter_unsubscribe"), ReadMore: s.cat.T(lang, "read_more")}
+	for _, art := range articles {
+		d.Articles = append(d.Articles, issueArticle{Title: art.Title(lang), Summary: art.Summary(lang), URL: base + s.articlePath(lang, a, art)})
+	}
+	return d
 }
 
 type issueMail struct {
@@ -487,14 +495,12 @@ func (s *Server) newsletterAdminPage(w http.ResponseWriter, r *http.Request, v *
 	if err != nil {
 		return err
 	}
+	counts, err := s.db.CountOutboxOf(ctx, a.ID, "newsletter_issue")
+	if err != nil {
+		return err
+	}
 	for _, i := range issues {
-		row := issueRow{NewsletterIssue: i}
-		if i.Status == samrad.IssueSent {
-			if row.Counts, err = s.db.CountOutbox(ctx, "newsletter_issue", i.ID); err != nil {
-				return err
-			}
-		}
-		d.Issues = append(d.Issues, row)
+		d.Issues = append(d.Issues, issueRow{NewsletterIssue: i, Counts: counts[i.ID]})
 	}
 	if d.Subscribers, err = s.db.Subscribers(ctx, a.ID); err != nil {
 		return err
@@ -652,12 +658,7 @@ func (s *Server) issueArticles(ctx context.Context, a samrad.Alliance, i samrad.
 
 // issueMessagePreview renders the HTML part for a made-up subscriber.
 func (s *Server) issueMessagePreview(a samrad.Alliance, l samrad.NewsletterList, i samrad.NewsletterIssue, articles []samrad.Article, lang string) (template.HTML, error) {
-	d := issueMail{Lang: lang, Alliance: a.Name(lang), List: l.Name(lang), Subject: i.Subject, Intro: paragraphs(i.Intro), Outro: paragraphs(i.Outro),
-		Prefs: "#", Unsubscribe: "#", Footer: s.cat.T(lang, "newsletter_footer", l.Name(lang), a.Name(lang)),
-		PrefsText: s.cat.T(lang, "newsletter_prefs"), UnsubText: s.cat.T(lang, "newsletter_unsubscribe"), ReadMore: s.cat.T(lang, "read_more")}
-	for _, art := range articles {
-		d.Articles = append(d.Articles, issueArticle{Title: art.Title(lang), Summary: art.Summary(lang), URL: s.articlePath(lang, a, art)})
-	}
+	d := s.issueMail(lang, a, l, i, articles, "", "#", "#")
 	var b bytes.Buffer
 	if err := issuePreviewHTML.Execute(&b, d); err != nil {
 		return "", err
