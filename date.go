@@ -146,22 +146,25 @@ type Precision string
 
 const (
 	PrecisionDay     Precision = "day"
+	PrecisionMonth   Precision = "month"
 	PrecisionYear    Precision = "year"
 	PrecisionUnknown Precision = "unknown"
 )
 
 // Valid reports whether p is a known precision.
 func (p Precision) Valid() bool {
-	return p == PrecisionDay || p == PrecisionYear || p == PrecisionUnknown
+	return p == PrecisionDay || p == PrecisionMonth || p == PrecisionYear || p == PrecisionUnknown
 }
 
-// FormatAs formats d at precision p: "2018-01-01", "1992" or "".
+// FormatAs formats d at precision p: "2018-01-01", "2015-02", "1992" or "".
 func (d Date) FormatAs(p Precision) string {
 	switch {
 	case d.IsZero() || p == PrecisionUnknown:
 		return ""
 	case p == PrecisionYear:
 		return fmt.Sprint(d.Year())
+	case p == PrecisionMonth:
+		return d.String()[:7]
 	default:
 		return d.String()
 	}

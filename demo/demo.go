@@ -106,7 +106,21 @@ func Load(ctx context.Context, db *store.DB) error {
 	if err := loadNews(ctx, db); err != nil {
 		return err
 	}
-	return loadNewsletters(ctx, db)
+	if err := loadNewsletters(ctx, db); err != nil {
+		return err
+	}
+	// Cooperation: networks first, since projects, agreements and
+	// enquiries name the network they belong to; funding after projects.
+	l, err := newLookup(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, load := range []func(context.Context, *store.DB, *lookup) error{loadNetworks, loadProjects, loadFunding, loadServices, loadAgreements} {
+		if err := load(ctx, db, l); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func loadPopulation(ctx context.Context, db *store.DB) error {

@@ -13,8 +13,21 @@ import (
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/demo"
 	"github.com/samrad/samrad/internal/testdb"
+	"github.com/samrad/samrad/store"
 	"github.com/samrad/samrad/web"
 )
+
+// authzArea is how one area's routes are checked: the arguments that fit
+// its fixtures, and its routes in each category of the test below.
+type authzArea struct {
+	special                                    map[string]map[string]string
+	staffPages, publicForms, open, memberPages map[string]bool
+}
+
+// authzAreas are the areas that register their routes' categories from
+// their own test files (each builds the fixtures its routes need in the
+// demo database).
+var authzAreas []func(t *testing.T, ctx context.Context, db *store.DB) authzArea
 
 // TestEveryRouteRefusesTheRolesItShould runs every registered route for
 // every role: pages are public; every action needs a session, a role of at
@@ -176,6 +189,21 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 	tokenLinks := map[string]bool{"nl_confirm": true, "nl_prefs": true, "nl_unsub": true, "registration": true, "reg_cancel": true}
 	// Actions a member's officer may use too.
 	forContacts := map[string]bool{"input_add": true}
+	// Pages for anyone with a role in the alliance (members-only data).
+	memberPages := map[string]bool{}
+	for _, area := range authzAreas {
+		a := area(t, ctx, db)
+		for name, m := range a.special {
+			special[name] = m
+		}
+		for _, pair := range []struct{ from, to map[string]bool }{
+			{a.staffPages, staffPages}, {a.publicForms, publicForms}, {a.open, open}, {a.memberPages, memberPages},
+		} {
+			for name := range pair.from {
+				pair.to[name] = true
+			}
+		}
+	}
 
 	covered := map[string]bool{}
 	for _, r := range srv.Routes() {
@@ -214,6 +242,20 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 				}
 				if code != want {
 					t.Errorf("GET %s as %s: %d, want %d (secretariat only)", path, role, code, want)
+				}
+				continue
+			}
+			if r.Method == "GET" && memberPages[r.Name] {
+				code, _ := b.get(path)
+				want := http.StatusOK
+				switch role {
+				case "anonymous":
+					want = http.StatusUnauthorized
+				case "other_administrator":
+					want = http.StatusForbidden
+				}
+				if code != want {
+					t.Errorf("GET %s as %s: %d, want %d (members only)", path, role, code, want)
 				}
 				continue
 			}

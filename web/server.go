@@ -90,9 +90,27 @@ func (s *Server) Handler() http.Handler {
 	return s.recoverer(s.securityHeaders(s.logRequests(s.mux)))
 }
 
-// routeTable maps a route name to its path in each language. Placeholders
-// in braces are filled in order by Path.
-var routeTable = map[string][2]string{
+// routeTable maps a route name to its path in each language: the core
+// routes below and those of the areas kept in their own files.
+// Placeholders in braces are filled in order by Path.
+var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths)
+
+// mergeRoutes joins route tables; a name defined twice is a programming
+// error.
+func mergeRoutes(tables ...map[string][2]string) map[string][2]string {
+	out := map[string][2]string{}
+	for _, t := range tables {
+		for name, paths := range t {
+			if _, dup := out[name]; dup {
+				panic("web: route " + name + " defined twice")
+			}
+			out[name] = paths
+		}
+	}
+	return out
+}
+
+var coreRoutes = map[string][2]string{
 	"home":           {"/", "/en/"},
 	"alliance":       {"/allianser/{slug}", "/en/alliances/{slug}"},
 	"members":        {"/allianser/{slug}/medlemmer", "/en/alliances/{slug}/members"},
@@ -356,6 +374,10 @@ func (s *Server) routes() {
 	post("speaker_add", s.handleSpeakerAdd)
 	post("material_add", s.handleMaterialAdd)
 	post("checkin_toggle", s.handleCheckinToggle)
+	s.networkRoutes(handle, post)
+	s.projectRoutes(handle, post)
+	s.fundingRoutes(handle, post)
+	s.serviceRoutes(handle, post)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
