@@ -214,6 +214,9 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 			}
 			path = strings.ReplaceAll(path, k, v)
 		}
+		for k, v := range special[r.Name] {
+			path = strings.ReplaceAll(path, k, v)
+		}
 		path += query[r.Name]
 		covered[r.Name] = true
 		path = strings.ReplaceAll(path, "{token}", "bG9uZw.bG9uZw.forgedtokenforgedtokenxx")

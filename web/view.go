@@ -64,11 +64,17 @@ func (v *view) setSwitch(r *http.Request) {
 	if v.Lang == "en" {
 		other, label = "nb", "Norsk"
 	}
+	// The route's placeholders, in the order its path has them.
 	var args []string
-	for _, name := range []string{"slug", "event", "code", "id", "body", "year", "number", "list", "token"} {
-		if x := r.PathValue(name); x != "" {
-			args = append(args, x)
+	pattern := routeTable[v.route][langIndex(v.Lang)]
+	for {
+		i := strings.Index(pattern, "{")
+		j := strings.Index(pattern, "}")
+		if i < 0 || j < i {
+			break
 		}
+		args = append(args, r.PathValue(pattern[i+1:j]))
+		pattern = pattern[j+1:]
 	}
 	q := url.Values{}
 	from, to := 0, 1
