@@ -349,13 +349,14 @@ func (k DeadlineKind) Valid() bool {
 // as dates (agreements, networks, milestones) fall at the end of the day
 // in Norway, like a call's deadline without a time.
 type Deadline struct {
-	Kind      DeadlineKind
-	RefID     int64 // the call, application, agreement, network or milestone
-	TitleNB   string
-	TitleEN   string
-	ContextNB string // what it belongs to: a call's programme, a milestone's project
-	ContextEN string
-	At        time.Time
+	Kind       DeadlineKind
+	RefID      int64 // the call, application, agreement, network or milestone
+	AllianceID int64
+	TitleNB    string
+	TitleEN    string
+	ContextNB  string // what it belongs to: a call's programme, a milestone's project
+	ContextEN  string
+	At         time.Time
 	// Slug is the slug of the page to link to: the programme (of a call or
 	// an application), the agreement, the network or the project.
 	Slug      string
@@ -433,3 +434,50 @@ func (r Reminder) DueAt(at time.Time) time.Time {
 	d := r.SendDay(at)
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, Oslo()).UTC()
 }
+
+// clock is the time of day of a deadline in Norway ("17:00"), "" for one
+// given as a date alone.
+func clock(t time.Time) string {
+	if t.IsZero() || AllDay(t) {
+		return ""
+	}
+	return t.In(Oslo()).Format("15:04")
+}
+
+// deadlineText is a deadline as a form shows it: "2030-03-31" or
+// "2030-04-30 17:00", in Norwegian time; "" for none.
+func deadlineText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if c := clock(t); c != "" {
+		return DateIn(t).String() + " " + c
+	}
+	return DateIn(t).String()
+}
+
+// DeadlineDay is the date of the call's deadline in Norway.
+func (c FundingCall) DeadlineDay() Date { return DateIn(c.Deadline) }
+
+// DeadlineClock is the time of day of the call's deadline, "" if it has none.
+func (c FundingCall) DeadlineClock() string { return clock(c.Deadline) }
+
+// DeadlineText is the call's deadline as a form shows it.
+func (c FundingCall) DeadlineText() string { return deadlineText(c.Deadline) }
+
+// DeadlineDay is the date of the application's own deadline in Norway.
+func (a Application) DeadlineDay() Date {
+	if a.Deadline.IsZero() {
+		return Date{}
+	}
+	return DateIn(a.Deadline)
+}
+
+// DeadlineClock is the time of day of the application's own deadline.
+func (a Application) DeadlineClock() string { return clock(a.Deadline) }
+
+// DeadlineText is the application's own deadline as a form shows it.
+func (a Application) DeadlineText() string { return deadlineText(a.Deadline) }
+
+// Clock is the time of day of the deadline, "" if it falls at the end of its day.
+func (d Deadline) Clock() string { return clock(d.At) }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/samrad/samrad"
@@ -692,4 +694,17 @@ func (db *DB) SuccessRates(ctx context.Context, allianceID int64) (byProgramme, 
 		total.ID = 0
 	}
 	return out[0], out[1], total, nil
+}
+
+// Percent is the success rate in per cent with one decimal, written as
+// lang writes numbers ("33,3" or "33.3"); "" when none is decided.
+func (r SuccessRate) Percent(lang string) string {
+	if r.Permille < 0 {
+		return ""
+	}
+	s := fmt.Sprintf("%d.%d", r.Permille/10, r.Permille%10)
+	if lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

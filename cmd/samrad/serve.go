@@ -118,5 +118,6 @@ func scheduled(db *store.DB, srv *web.Server) []job {
 		{name: "newsletter: delete unconfirmed sign-ups", every: time.Hour, run: func(ctx context.Context, now time.Time) (int, error) {
 			return db.PurgeUnconfirmed(ctx, now.Add(-samrad.UnconfirmedKept))
 		}},
+		{name: "funding: deadline reminders", every: time.Hour, run: srv.SendDeadlineReminders},
 	}
 }
