@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/samrad/samrad"
@@ -289,9 +291,14 @@ func (db *DB) loadProjectParts(ctx context.Context, q queryer, p *samrad.Project
 
 // PortfolioFilter chooses the projects of a portfolio. Zero values choose all.
 type PortfolioFilter struct {
-	Status             samrad.ProjectStatus
-	NetworkID          int64
-	OwnerOrgID         int64
+	Status          samrad.ProjectStatus
+	NetworkID       int64
+	OwnerOrgID      int64
+	OwnedByAlliance bool // only the projects the alliance owns itself (OwnerOrgID is then ignored)
+	// Year chooses the projects under way some time in the year: begun by
+	// its end and not ended before it began. A project with neither date
+	// is not chosen; one with only one date is judged by that date.
+	Year               int
 	IncludeUnpublished bool
 }
 
@@ -328,12 +335,64 @@ type Portfolio struct {
 	ByKind   []KindTotal   // every kind, in ProjectFundingKinds order
 	Budget   samrad.Money  // the known budgets together
 	Funding  samrad.Money  // all funding together
+	// OwnContribution is the alliance's own contributions together, where
+	// they are known.
+	OwnContribution samrad.Money
 }
+
+// portfolioCache keeps the portfolios read, each valid while the
+// projects' stamp is unchanged, so that a repeated read costs one small
+// query. It is bounded: when full, it is emptied.
+var portfolioCache = struct {
+	sync.Mutex
+	m map[portfolioKey]cached[Portfolio]
+}{m: map[portfolioKey]cached[Portfolio]{}}
+
+type portfolioKey struct {
+	db       *DB
+	alliance int64
+	filter   PortfolioFilter
+}
+
+const portfolioCacheSize = 256
 
 // Portfolio returns the projects of an alliance the filter chooses, with
 // their owner, network and funding per kind: two queries however many
-// projects and sources there are.
+// projects and sources there are, or one small one while no project has
+// changed since the same portfolio was last read. The rows and totals are
+// the caller's to reorder; the FundingByKind maps are shared and must
+// not be changed.
 func (db *DB) Portfolio(ctx context.Context, allianceID int64, f PortfolioFilter) (Portfolio, error) {
+	// The stamp is read before the data, so data read after a change is
+	// never kept under the stamp from before it.
+	var stamp string
+	if err := db.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = $1`, stampProjects).Scan(&stamp); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Portfolio{}, err
+	}
+	key := portfolioKey{db: db, alliance: allianceID, filter: f}
+	portfolioCache.Lock()
+	c, ok := portfolioCache.m[key]
+	portfolioCache.Unlock()
+	if !ok || c.stamp != stamp {
+		pf, err := db.readPortfolio(ctx, allianceID, f)
+		if err != nil {
+			return pf, err
+		}
+		c = cached[Portfolio]{stamp: stamp, val: pf}
+		portfolioCache.Lock()
+		if len(portfolioCache.m) >= portfolioCacheSize {
+			clear(portfolioCache.m)
+		}
+		portfolioCache.m[key] = c
+		portfolioCache.Unlock()
+	}
+	pf := c.val
+	pf.Rows, pf.ByStatus, pf.ByKind = slices.Clone(pf.Rows), slices.Clone(pf.ByStatus), slices.Clone(pf.ByKind)
+	return pf, nil
+}
+
+// readPortfolio reads a portfolio from the database.
+func (db *DB) readPortfolio(ctx context.Context, allianceID int64, f PortfolioFilter) (Portfolio, error) {
 	var pf Portfolio
 	where := []string{"p.alliance_id = $1"}
 	args := []any{allianceID}
@@ -347,8 +406,16 @@ func (db *DB) Portfolio(ctx context.Context, allianceID int64, f PortfolioFilter
 	if f.NetworkID != 0 {
 		add("p.network_id = ?", f.NetworkID)
 	}
-	if f.OwnerOrgID != 0 {
+	switch {
+	case f.OwnedByAlliance:
+		where = append(where, "p.owner_org_id IS NULL")
+	case f.OwnerOrgID != 0:
 		add("p.owner_org_id = ?", f.OwnerOrgID)
+	}
+	if f.Year != 0 {
+		where = append(where, "(p.starts IS NOT NULL OR p.ends IS NOT NULL)")
+		add("(p.starts IS NULL OR p.starts <= ?)", samrad.NewDate(f.Year, time.December, 31).String())
+		add("(p.ends IS NULL OR p.ends >= ?)", samrad.Jan1(f.Year).String())
 	}
 	if !f.IncludeUnpublished {
 		add("p.published = ?", true)
@@ -438,6 +505,9 @@ func (pf *Portfolio) total() {
 			pf.Budget += *r.Budget
 		}
 		pf.Funding += r.Funding
+		if r.OwnContribution != nil {
+			pf.OwnContribution += *r.OwnContribution
+		}
 		for k, m := range r.FundingByKind {
 			byKind[k] += m
 		}
@@ -451,17 +521,29 @@ func (pf *Portfolio) total() {
 // readers expect (æ, ø, å after z), the same on both engines, whose
 // collations differ.
 func sortProjects(rows []PortfolioRow) {
-	keys := make(map[int64]string, len(rows))
 	fold := strings.NewReplacer("æ", "{", "ø", "|", "å", "}", "é", "e", "ä", "{", "ö", "|", "ü", "u")
-	for _, r := range rows {
-		keys[r.ID] = fold.Replace(strings.ToLower(r.NameNB))
+	type entry struct {
+		key string
+		id  int64
+		i   int
 	}
-	slices.SortStableFunc(rows, func(a, b PortfolioRow) int {
-		if c := strings.Compare(keys[a.ID], keys[b.ID]); c != 0 {
+	order := make([]entry, len(rows))
+	for i, r := range rows {
+		order[i] = entry{fold.Replace(strings.ToLower(r.NameNB)), r.ID, i}
+	}
+	// The rows are large, so their order is found first and they are
+	// moved once.
+	slices.SortFunc(order, func(a, b entry) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
 			return c
 		}
-		return int(a.ID - b.ID)
+		return cmp.Compare(a.id, b.id)
 	})
+	sorted := make([]PortfolioRow, len(rows))
+	for i, e := range order {
+		sorted[i] = rows[e.i]
+	}
+	copy(rows, sorted)
 }
 
 // ProjectNetworkBySlug returns a network of an alliance by its slug, for

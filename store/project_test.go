@@ -226,7 +226,7 @@ func TestProjectRefusesBadInputAndWritesNothing(t *testing.T) {
 		}
 		for _, tc := range []struct {
 			name, field, code string
-			change          func(p *samrad.Project)
+			change            func(p *samrad.Project)
 		}{
 			{"ends before it starts", "ends", samrad.EINVALID, func(p *samrad.Project) { p.Starts, p.Ends = d("2018-08-01"), d("2018-06-30") }},
 			{"negative budget", "budget", samrad.EINVALID, func(p *samrad.Project) { p.Budget = money(-1) }},
@@ -461,8 +461,14 @@ func TestPortfolioTotalsFiltersAndQueryCount(t *testing.T) {
 		}
 
 		// The portfolio takes the same number of queries however many
-		// projects and funding sources it has.
+		// projects and funding sources it has: read afresh after a change
+		// (here a project renamed), the stamp and two.
+		renamed := add(vr.ID, "Omdøpes", samrad.ProjectIdea, nil, 0, 0, false)
 		count := func() int64 {
+			renamed.NameNB += "!"
+			if err := db.UpdateProject(ctx, &renamed); err != nil {
+				t.Fatal(err)
+			}
 			before := db.Queries()
 			if _, err := db.Portfolio(ctx, vr.ID, store.PortfolioFilter{}); err != nil {
 				t.Fatal(err)
@@ -474,7 +480,7 @@ func TestPortfolioTotalsFiltersAndQueryCount(t *testing.T) {
 			add(vr.ID, fmt.Sprintf("Prosjekt %02d", i), samrad.ProjectRunning, money(int64(i)), transport, nhn.ID, true,
 				fund(samrad.ProjectFundingState, 1), fund(samrad.ProjectFundingEU, 2), fund(samrad.ProjectFundingPrivate, 3))
 		}
-		if large := count(); large != small || small > 2 {
+		if large := count(); large != small || small > 3 {
 			t.Errorf("portfolio queries: %d with 5 projects, %d with 35", small, large)
 		}
 	})
@@ -505,6 +511,102 @@ func TestProjectNetworksAndMeasures(t *testing.T) {
 		ms, err := db.AllianceMeasures(ctx, vr.ID)
 		if err != nil || len(ms) != 1 || ms[0].ID != m || ms[0].Label != "1.1" || ms[0].Year != 2017 {
 			t.Errorf("measures: %+v %v", ms, err)
+		}
+	})
+}
+
+func TestPortfolioByYearOwnerAndOwnContribution(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		vr := newAlliance(t, db, "vestregionen")
+		nhn := newOrg(t, db, samrad.KindStateAgency, "norsk-helsenett", "Norsk Helsenett")
+		d := samrad.MustDate
+		add := func(name string, starts, ends samrad.Date, owner int64, own *samrad.Money) {
+			t.Helper()
+			p := samrad.Project{AllianceID: vr.ID, NameNB: name, Status: samrad.ProjectRunning, Starts: starts, Ends: ends, OwnerOrgID: owner,
+				OwnContribution: own, Published: true}
+			if err := db.CreateProject(ctx, &p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add("A 2016–2018", d("2016-03-01"), d("2018-06-30"), 0, money(100))
+		add("B fra 2019", d("2019-01-01"), samrad.Date{}, nhn.ID, money(20))
+		add("C til 2015", samrad.Date{}, d("2015-12-31"), 0, nil)
+		add("D uten datoer", samrad.Date{}, samrad.Date{}, nhn.ID, money(3))
+		names := func(f store.PortfolioFilter) string {
+			t.Helper()
+			pf, err := db.Portfolio(ctx, vr.ID, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range pf.Rows {
+				out = append(out, r.NameNB[:1])
+			}
+			return strings.Join(out, "")
+		}
+		for _, tc := range []struct {
+			f    store.PortfolioFilter
+			want string
+		}{
+			{store.PortfolioFilter{Year: 2015}, "C"},
+			{store.PortfolioFilter{Year: 2016}, "A"},
+			{store.PortfolioFilter{Year: 2018}, "A"},
+			{store.PortfolioFilter{Year: 2019}, "B"},
+			{store.PortfolioFilter{Year: 2030}, "B"},
+			{store.PortfolioFilter{Year: 2014}, "C"},
+			{store.PortfolioFilter{OwnedByAlliance: true}, "AC"},
+			{store.PortfolioFilter{OwnedByAlliance: true, OwnerOrgID: nhn.ID}, "AC"},
+			{store.PortfolioFilter{OwnerOrgID: nhn.ID}, "BD"},
+			{store.PortfolioFilter{OwnerOrgID: nhn.ID, Year: 2020}, "B"},
+		} {
+			if got := names(tc.f); got != tc.want {
+				t.Errorf("%+v: %q, want %q", tc.f, got, tc.want)
+			}
+		}
+		pf, err := db.Portfolio(ctx, vr.ID, store.PortfolioFilter{})
+		if err != nil || pf.OwnContribution != samrad.NOK(123) {
+			t.Errorf("own contribution %s, %v", pf.OwnContribution, err)
+		}
+	})
+}
+
+func TestPortfolioIsCachedUntilAProjectChanges(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		vr := newAlliance(t, db, "vestregionen")
+		p := samrad.Project{AllianceID: vr.ID, NameNB: "Først", Status: samrad.ProjectRunning, Published: true}
+		if err := db.CreateProject(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+		first, err := db.Portfolio(ctx, vr.ID, store.PortfolioFilter{})
+		if err != nil || len(first.Rows) != 1 {
+			t.Fatalf("%+v %v", first, err)
+		}
+		// The caller may reorder its copy without changing the next one's.
+		first.Rows[0].NameNB = "Endret av den som leste"
+		before := db.Queries()
+		again, err := db.Portfolio(ctx, vr.ID, store.PortfolioFilter{})
+		if n := db.Queries() - before; err != nil || n != 1 || again.Rows[0].NameNB != "Først" {
+			t.Errorf("repeated read: %d queries, %q, %v", n, again.Rows[0].NameNB, err)
+		}
+		// Each change is seen at once: a new project, a source of funding.
+		q := samrad.Project{AllianceID: vr.ID, NameNB: "Andre", Status: samrad.ProjectIdea, Published: true}
+		if err := db.CreateProject(ctx, &q); err != nil {
+			t.Fatal(err)
+		}
+		if pf, _ := db.Portfolio(ctx, vr.ID, store.PortfolioFilter{}); len(pf.Rows) != 2 {
+			t.Errorf("after a new project: %d rows", len(pf.Rows))
+		}
+		if err := db.AddFunding(ctx, vr.ID, &samrad.ProjectFunding{ProjectID: q.ID, Kind: samrad.ProjectFundingEU, Funder: "Interreg", Amount: samrad.NOK(5)}); err != nil {
+			t.Fatal(err)
+		}
+		if pf, _ := db.Portfolio(ctx, vr.ID, store.PortfolioFilter{}); pf.Funding != samrad.NOK(5) {
+			t.Errorf("after new funding: %s", pf.Funding)
+		}
+		// Filters are kept apart.
+		if pf, _ := db.Portfolio(ctx, vr.ID, store.PortfolioFilter{Status: samrad.ProjectIdea}); len(pf.Rows) != 1 || pf.Rows[0].NameNB != "Andre" {
+			t.Errorf("filtered after unfiltered: %+v", pf.Rows)
 		}
 	})
 }
