@@ -50,7 +50,14 @@ func TestPagesAccessible(t *testing.T) {
 	if len(articles) == 0 || len(contacts) == 0 {
 		t.Fatal("the demo has no article or no contact")
 	}
+	viken, _ := db.AllianceBySlug(ctx, "viken-nettverk")
+	programmes, _ := db.FundingProgrammes(ctx, viken.ID)
+	if len(programmes) == 0 {
+		t.Fatal("the demo has no funding programme in Viken's network")
+	}
 	for _, path := range []string{
+		"/allianser/viken-nettverk/finansiering",
+		"/en/alliances/viken-nettverk/funding/" + programmes[0].Slug,
 		"/allianser/ore",
 		"/allianser/ore/nyheter",
 		fmt.Sprintf("/allianser/ore/nyheter/%d-%s", articles[0].ID, articles[0].Slug),
@@ -92,6 +99,22 @@ func TestPagesAccessible(t *testing.T) {
 		"/allianser/ore/arrangementer/apent-seminar",
 		"/allianser/ore/arrangementer/apent-seminar/pamelding",
 		"/en/alliances/ore/events/apent-seminar/registration",
+		"/organisasjoner/3024",
+		"/allianser/vestregionen/nettverk",
+		"/allianser/vestregionen/nettverk/transport-2-0",
+		"/en/alliances/viken-nettverk/networks/internasjonalt-kommunenettverk",
+		"/allianser/ore/nettverk/errin",
+		"/allianser/vestregionen/programmer",
+		"/allianser/vestregionen/programmer/vestregionens-ungdomssymfonikere",
+		"/en/alliances/vestregionen/programmes/kunst-rett-vest",
+		"/allianser/ore/tjenester",
+		"/en/alliances/vestregionen/services",
+		"/allianser/vestregionen/prosjekter",
+		"/en/alliances/vestregionen/projects/komut",
+		"/allianser/vestregionen/nettverk/transport-2-0/prosjekter",
+		"/allianser/vestregionen/avtaler",
+		"/allianser/vestregionen/avtaler/hogskolen-i-sorost-norge",
+		"/en/alliances/vestregionen/agreements/bpa-rammeavtale-2016-2018",
 	} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {
@@ -145,6 +168,7 @@ func TestEditingPagesAccessible(t *testing.T) {
 		t.Fatal(err)
 	}
 	issuePath, prefsPath := newsletterPages(t, ctx, db, ore)
+	applicationPath := fundingApplication(t, ctx, db, ore)
 	b, err := Start(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +183,10 @@ func TestEditingPagesAccessible(t *testing.T) {
 		"/allianser/ore/budsjett/2021", "/allianser/ore/arsrapport/2021", "/en/alliances/ore/member-goals", "/allianser/ore/arshjul",
 		"/allianser/ore/innspill/2021", "/allianser/ore/nyhetsbrev/redaksjon", issuePath, prefsPath, "/allianser/ore/nyheter", articlePath,
 		"/allianser/ore/arrangementer/nytt", "/allianser/ore/arrangementer/kontaktgruppesamling-baerum-2020/endre",
-		"/allianser/ore/arrangementer/kontaktgruppesamling-baerum-2020/deltakere", "/en/alliances/ore/events/kontaktgruppesamling-baerum-2020/check-in"} {
+		"/allianser/ore/arrangementer/kontaktgruppesamling-baerum-2020/deltakere", "/en/alliances/ore/events/kontaktgruppesamling-baerum-2020/check-in",
+		"/allianser/ore/nettverk/nytt", "/allianser/ore/nettverk/errin", "/en/alliances/ore/networks/errin/edit", "/allianser/ore/programmer/nytt",
+		"/allianser/ore/tjenester", "/allianser/ore/tjenester/henvendelser", "/allianser/ore/avtaler/ny",
+		"/allianser/ore/finansiering", "/allianser/ore/soknader", "/allianser/ore/prosjekter/ny", applicationPath, "/en/alliances/ore/deadlines"} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
@@ -285,4 +312,33 @@ func openEvent(t *testing.T, ctx context.Context, db *store.DB, a samrad.Allianc
 	if err := db.AddSession(ctx, a.ID, &s); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fundingApplication gives the alliance a programme with a call and an
+// application from Bærum, and returns the application's page.
+func fundingApplication(t *testing.T, ctx context.Context, db *store.DB, a samrad.Alliance) string {
+	t.Helper()
+	reg, err := db.Registry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	baerum, ok := reg.AtDate("3024", samrad.MustDate("2021-01-01"))
+	if !ok {
+		t.Fatal("registry lacks Bærum")
+	}
+	prog := samrad.FundingProgramme{AllianceID: a.ID, Slug: "erasmus-pluss", NameNB: "Erasmus+", Kind: samrad.FundingEU}
+	if err := db.CreateFundingProgramme(ctx, &prog); err != nil {
+		t.Fatal(err)
+	}
+	call := samrad.FundingCall{ProgrammeID: prog.ID, Code: "KA1-2027", Title: "Ungdom i Europa", Deadline: time.Now().Add(30 * 24 * time.Hour)}
+	if err := db.SaveFundingCall(ctx, a.ID, &call); err != nil {
+		t.Fatal(err)
+	}
+	sought := samrad.NOK(500_000)
+	app := samrad.Application{AllianceID: a.ID, ProgrammeID: prog.ID, CallID: call.ID, ApplicantOrgID: baerum.ID,
+		Title: "Ungdom i Bærum", Status: samrad.ApplicationDrafting, AmountSought: &sought}
+	if err := db.CreateApplication(ctx, &app); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("/allianser/%s/soknader/%d", a.Slug, app.ID)
 }

@@ -45,6 +45,9 @@ type caches struct {
 	members   map[int64]cached[[]samrad.Membership]
 	figures   map[samrad.Date]cached[samrad.Figures]
 	schedules map[[2]int64]cached[samrad.FeeSchedule]
+	// involvements by the organisations' ids, under the data version:
+	// a member's page reads from five kinds of items.
+	involvements map[string]cached[[]Involvement]
 }
 
 const stampsQuery = `SELECT key, value FROM meta WHERE key IN ($1, $2, $3, $4, $5)`

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 )
 
@@ -72,10 +73,39 @@ SELECT 'recurring', r.alliance_id, r.slug, r.id, r.name_nb, r.name_en, 'host', '
 // such as Bærum before and after its renumbering) take part in, across
 // every alliance, in one query. Unpublished items are left out; funding
 // applications are marked MembersOnly for the caller to filter.
+// The answer is kept while the data version is unchanged; callers must
+// not change it.
 func (db *DB) Involvements(ctx context.Context, orgIDs []int64) ([]Involvement, error) {
 	if len(orgIDs) == 0 {
 		return nil, nil
 	}
+	// The version is read before the data, so data read after a change is
+	// never kept under the version from before it.
+	version, err := db.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprint(orgIDs)
+	if list, ok := getCached(db, &db.cache.involvements, key, version); ok {
+		return list, nil
+	}
+	list, err := db.readInvolvements(ctx, orgIDs)
+	if err != nil {
+		return nil, err
+	}
+	db.cache.mu.Lock()
+	if len(db.cache.involvements) >= involvementsKept {
+		clear(db.cache.involvements)
+	}
+	db.cache.mu.Unlock()
+	putCached(db, &db.cache.involvements, key, version, list)
+	return list, nil
+}
+
+// involvementsKept bounds the cache of members' involvements.
+const involvementsKept = 1000
+
+func (db *DB) readInvolvements(ctx context.Context, orgIDs []int64) ([]Involvement, error) {
 	args := []any{true}
 	for _, id := range orgIDs {
 		args = append(args, id)

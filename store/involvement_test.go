@@ -96,3 +96,47 @@ func TestInvolvementsAcrossAlliances(t *testing.T) {
 		}
 	})
 }
+
+// TestInvolvementsFollowChanges reads a member's involvements twice (the
+// second time from the cache, with one query for the data version), then
+// adds it to a network through the store and sees the change at once.
+func TestInvolvementsFollowChanges(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		vr := newAlliance(t, db, "vestregionen")
+		reg, err := db.Registry(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		baerum, ok := reg.AtDate("3024", samrad.MustDate("2021-01-01"))
+		if !ok {
+			t.Fatal("registry lacks Bærum")
+		}
+		ids := []int64{baerum.ID}
+		first, err := db.Involvements(ctx, ids)
+		if err != nil || len(first) != 0 {
+			t.Fatalf("before: %v, %v", first, err)
+		}
+		before := db.Queries()
+		if _, err := db.Involvements(ctx, ids); err != nil {
+			t.Fatal(err)
+		}
+		if n := db.Queries() - before; n != 1 {
+			t.Errorf("a repeated read ran %d queries, want 1", n)
+		}
+		n := samrad.Network{AllianceID: vr.ID, Slug: "transport-2-0", Kind: samrad.NetworkInternal, NameNB: "Transport 2.0", Openness: samrad.OpenToAll, Published: true}
+		if err := db.CreateNetwork(ctx, &n); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddParticipant(ctx, vr.ID, &samrad.NetworkParticipant{NetworkID: n.ID, Org: baerum, Role: samrad.ParticipantCoordination}); err != nil {
+			t.Fatal(err)
+		}
+		after, err := db.Involvements(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after) != 1 || after[0].Slug != "transport-2-0" || after[0].Role != "coordination" {
+			t.Errorf("after the change: %+v", after)
+		}
+	})
+}

@@ -59,6 +59,7 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 		Contacts                  contactBlock
 		AllContacts               []samrad.Contact // with their addresses, for the secretariat's forms
 		People                    []samrad.Person
+		Cooperation               store.Cooperation
 	}{Alliance: a, CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), Forms: fs}
 	if data.Contacts, err = s.contacts(ctx, a); err != nil {
 		return err
@@ -77,6 +78,9 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 		}
 	}
 	if data.Bodies, err = s.db.Bodies(ctx, a.ID); err != nil {
+		return err
+	}
+	if data.Cooperation, err = s.db.CooperationOf(ctx, a.ID); err != nil {
 		return err
 	}
 	if data.Rotations, err = s.db.Rotations(ctx, a.ID); err != nil {

@@ -6,6 +6,8 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"html"
+	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -143,27 +145,66 @@ type portfolioLine struct {
 	Published                                                  bool
 }
 
+// portfolioRows writes the table rows of a page of the portfolio. The
+// template's escaping of each of the hundreds of values cost more than
+// the rest of the page; every value is escaped here once, for the element
+// or the quoted attribute it goes in (the URLs are the server's own
+// paths).
+func portfolioRows(lines []portfolioLine, withNetwork bool, unpublished string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(lines) * 320)
+	esc := html.EscapeString
+	for _, l := range lines {
+		b.WriteString(`<tr><th scope="row"><a href="` + esc(l.URL) + `">` + esc(l.Name) + `</a>`)
+		if !l.Published {
+			b.WriteString(` <span class="badge badge-pending">` + esc(unpublished) + `</span>`)
+		}
+		b.WriteString(`</th><td>` + esc(l.Status) + `</td><td>` + esc(l.Owner) + `</td>`)
+		if withNetwork {
+			b.WriteString(`<td>` + esc(l.Network) + `</td>`)
+		}
+		b.WriteString(`<td>` + esc(l.Period) + `</td><td>` + esc(l.Budget) + `</td><td>` + esc(l.Funding) + "</td></tr>\n")
+	}
+	return template.HTML(b.String())
+}
+
+// ownerOptionsHTML writes the owner filter's options (one per owner: a
+// few hundred in a large portfolio), escaped as portfolioRows does.
+func ownerOptionsHTML(owners []projOwnerOption) template.HTML {
+	var b strings.Builder
+	for _, o := range owners {
+		b.WriteString(`<option value="` + html.EscapeString(o.Value) + `"`)
+		if o.Selected {
+			b.WriteString(" selected")
+		}
+		b.WriteString(">" + html.EscapeString(o.Label) + "</option>")
+	}
+	return template.HTML(b.String())
+}
+
 type portfolioData struct {
-	Alliance  samrad.Alliance
-	Network   *store.ProjectNetwork // the network whose portfolio this is
-	NetURL    string                // its page, "" if there is none
-	Portfolio store.Portfolio
-	Rows      []store.PortfolioRow // this page's rows
-	Lines     []portfolioLine      // the same, as shown
-	Query     portfolioQuery
-	Owners    []projOwnerOption
-	Networks  []store.ProjectNetwork
-	Statuses  []samrad.ProjectStatus
-	Sorts     []string
-	Param     map[string]string // query parameter names in the page's language
-	Page      int
-	Pages     int
-	PrevURL   string
-	NextURL   string
-	CSVURL    string
-	XLSXURL   string
-	CanEdit   bool
-	Filtered  bool
+	Alliance     samrad.Alliance
+	Network      *store.ProjectNetwork // the network whose portfolio this is
+	NetURL       string                // its page, "" if there is none
+	Portfolio    store.Portfolio
+	Rows         []store.PortfolioRow // this page's rows
+	Lines        []portfolioLine      // the same, as shown
+	TableRows    template.HTML        // the lines as table rows
+	OwnerOptions template.HTML        // the owners as options of the filter
+	Query        portfolioQuery
+	Owners       []projOwnerOption
+	Networks     []store.ProjectNetwork
+	Statuses     []samrad.ProjectStatus
+	Sorts        []string
+	Param        map[string]string // query parameter names in the page's language
+	Page         int
+	Pages        int
+	PrevURL      string
+	NextURL      string
+	CSVURL       string
+	XLSXURL      string
+	CanEdit      bool
+	Filtered     bool
 }
 
 // projInvalid is a 400 answer with its reason.
@@ -406,6 +447,8 @@ func (s *Server) handlePortfolio(w http.ResponseWriter, r *http.Request, v *view
 		}
 		data.Lines = append(data.Lines, l)
 	}
+	data.OwnerOptions = ownerOptionsHTML(data.Owners)
+	data.TableRows = portfolioRows(data.Lines, data.Network == nil, s.cat.T(v.Lang, "proj_unpublished"))
 	v.Title, v.Nav, v.Data = title+" – "+a.Name(v.Lang), "home", data
 	s.render(w, http.StatusOK, "projects", v)
 	return nil
