@@ -11,6 +11,7 @@ import (
 // programme, with the organisation's role in it.
 type Involvement struct {
 	Kind       string // "network", "project", "application", "agreement", "recurring"
+	OrgID      int64  // the organisation that takes part, one of those asked for
 	AllianceID int64
 	Slug       string // the item's slug; applications have none and use ID
 	ID         int64
@@ -32,45 +33,46 @@ var InvolvementKinds = []string{"network", "project", "application", "agreement"
 // repeats that several people of one organisation in a network would give.
 // $1 is true (published), the ids follow from $2.
 const involvementQuery = `
-SELECT 'network', n.alliance_id, n.slug, n.id, n.name_nb, n.name_en, p.role, '', 0
+SELECT 'network', p.org_id, n.alliance_id, n.slug, n.id, n.name_nb, n.name_en, p.role, '', 0
   FROM network_participants p JOIN networks n ON n.id = p.network_id
  WHERE p.org_id IN (IDS) AND n.published = $1
 UNION
-SELECT 'network', n.alliance_id, n.slug, n.id, n.name_nb, n.name_en, 'organiser', '', 0
+SELECT 'network', n.organiser_org_id, n.alliance_id, n.slug, n.id, n.name_nb, n.name_en, 'organiser', '', 0
   FROM networks n WHERE n.organiser_org_id IN (IDS) AND n.published = $1
 UNION
-SELECT 'project', p.alliance_id, p.slug, p.id, p.name_nb, p.name_en, 'owner', p.status, 0
+SELECT 'project', p.owner_org_id, p.alliance_id, p.slug, p.id, p.name_nb, p.name_en, 'owner', p.status, 0
   FROM projects p WHERE p.owner_org_id IN (IDS) AND p.published = $1
 UNION
-SELECT 'project', p.alliance_id, p.slug, p.id, p.name_nb, p.name_en, CASE WHEN pp.role = '' THEN 'partner' ELSE pp.role END, p.status, 0
+SELECT 'project', pp.org_id, p.alliance_id, p.slug, p.id, p.name_nb, p.name_en, CASE WHEN pp.role = '' THEN 'partner' ELSE pp.role END, p.status, 0
   FROM project_partners pp JOIN projects p ON p.id = pp.project_id
  WHERE pp.org_id IN (IDS) AND p.published = $1
 UNION
-SELECT 'project', p.alliance_id, p.slug, p.id, p.name_nb, p.name_en, 'funder', p.status, 0
+SELECT 'project', f.funder_org_id, p.alliance_id, p.slug, p.id, p.name_nb, p.name_en, 'funder', p.status, 0
   FROM project_funding f JOIN projects p ON p.id = f.project_id
  WHERE f.funder_org_id IN (IDS) AND p.published = $1
 UNION
-SELECT 'application', a.alliance_id, '', a.id, a.title, '', 'applicant', a.status, 0
+SELECT 'application', a.applicant_org_id, a.alliance_id, '', a.id, a.title, '', 'applicant', a.status, 0
   FROM applications a WHERE a.applicant_org_id IN (IDS)
 UNION
-SELECT 'application', a.alliance_id, '', a.id, a.title, '', CASE WHEN ap.role = '' THEN 'partner' ELSE ap.role END, a.status, 0
+SELECT 'application', ap.org_id, a.alliance_id, '', a.id, a.title, '', CASE WHEN ap.role = '' THEN 'partner' ELSE ap.role END, a.status, 0
   FROM application_partners ap JOIN applications a ON a.id = ap.application_id
  WHERE ap.org_id IN (IDS)
 UNION
-SELECT 'agreement', g.alliance_id, g.slug, g.id, g.title_nb, g.title_en, ap.role, '', 0
+SELECT 'agreement', ap.org_id, g.alliance_id, g.slug, g.id, g.title_nb, g.title_en, ap.role, '', 0
   FROM agreement_parties ap JOIN agreements g ON g.id = ap.agreement_id
  WHERE ap.org_id IN (IDS) AND g.published = $1
 UNION
-SELECT 'recurring', r.alliance_id, r.slug, r.id, r.name_nb, r.name_en, CASE WHEN rp.role = '' THEN 'partner' ELSE rp.role END, '', 0
+SELECT 'recurring', rp.org_id, r.alliance_id, r.slug, r.id, r.name_nb, r.name_en, CASE WHEN rp.role = '' THEN 'partner' ELSE rp.role END, '', 0
   FROM recurring_partners rp JOIN recurring_programmes r ON r.id = rp.programme_id
  WHERE rp.org_id IN (IDS) AND r.published = $1
 UNION
-SELECT 'recurring', r.alliance_id, r.slug, r.id, r.name_nb, r.name_en, 'host', '', y.year
+SELECT 'recurring', y.host_org_id, r.alliance_id, r.slug, r.id, r.name_nb, r.name_en, 'host', '', y.year
   FROM recurring_years y JOIN recurring_programmes r ON r.id = y.programme_id
  WHERE y.host_org_id IN (IDS) AND r.published = $1`
 
 // Involvements lists what the organisations (the periods of one member,
-// such as Bærum before and after its renumbering) take part in, across
+// such as Bærum before and after its renumbering, and those it came from)
+// take part in, with the one that takes part, across
 // every alliance, in one query. Unpublished items are left out; funding
 // applications are marked MembersOnly for the caller to filter.
 // The answer is kept while the data version is unchanged; callers must
@@ -111,7 +113,7 @@ func (db *DB) readInvolvements(ctx context.Context, orgIDs []int64) ([]Involveme
 		args = append(args, id)
 	}
 	q := strings.ReplaceAll(involvementQuery, "IDS", placeholders(2, len(orgIDs))) +
-		"\nORDER BY 1, 2, 5, 9, 7"
+		"\nORDER BY 1, 3, 6, 10, 8, 2"
 	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -120,7 +122,7 @@ func (db *DB) readInvolvements(ctx context.Context, orgIDs []int64) ([]Involveme
 	var out []Involvement
 	for rows.Next() {
 		var v Involvement
-		if err := rows.Scan(&v.Kind, &v.AllianceID, &v.Slug, &v.ID, &v.NameNB, &v.NameEN, &v.Role, &v.Status, &v.Year); err != nil {
+		if err := rows.Scan(&v.Kind, &v.OrgID, &v.AllianceID, &v.Slug, &v.ID, &v.NameNB, &v.NameEN, &v.Role, &v.Status, &v.Year); err != nil {
 			return nil, err
 		}
 		v.MembersOnly = v.Kind == "application"

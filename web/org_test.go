@@ -110,6 +110,12 @@ func TestMemberPageShowsInvolvementAcrossAlliances(t *testing.T) {
 		if strings.Contains(body, "Søknad Oslo 0") || strings.Contains(body, "Søknad Vest 0") {
 			t.Error("an anonymous visitor sees funding applications")
 		}
+		// Jevnaker joined the BPA agreement as 0532; today's Jevnaker
+		// (3236, after two renumberings) shows it with the code it had.
+		_, jevnaker := anon.get("/organisasjoner/3236")
+		if !strings.Contains(jevnaker, "brukerstyrt personlig assistanse") || !strings.Contains(jevnaker, "(som 0532 Jevnaker") {
+			t.Error("Jevnaker's page today lacks the agreement it joined under its old code")
+		}
 		_, en := anon.get("/en/organisations/3024")
 		if !strings.Contains(en, `href="/en/alliances/ore/projects/oslo-0"`) {
 			t.Error("the English page does not link to the English project page")

@@ -5,6 +5,7 @@ import (
 	"html"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,11 +91,7 @@ func (s *Server) handleOrg(w http.ResponseWriter, r *http.Request, v *view) erro
 	for i, m := range found {
 		ms[i] = orgMembership{m.Membership, bySlug[m.AllianceSlug]}
 	}
-	periodIDs := make([]int64, len(periods))
-	for i, o := range periods {
-		periodIDs[i] = o.ID
-	}
-	involved, err := s.involvements(ctx, v, periodIDs, alliances)
+	involved, err := s.involvements(ctx, v, reg, idList, periods, alliances)
 	if err != nil {
 		return err
 	}
@@ -160,7 +157,12 @@ var involvementRoutes = map[string]string{
 // involvements reads what the member's periods take part in and groups it
 // by kind; funding applications are shown only to people with a role in
 // the alliance concerned.
-func (s *Server) involvements(ctx context.Context, v *view, orgIDs []int64, alliances []samrad.Alliance) ([]involvementGroup, error) {
+//
+// orgIDs are the member's whole succession, as for its memberships: what
+// an organisation it came from or became takes part in is shown too, with
+// the name and code it had then.
+func (s *Server) involvements(ctx context.Context, v *view, reg *samrad.Registry, orgIDs []int64, periods []samrad.Organisation, alliances []samrad.Alliance) ([]involvementGroup, error) {
+	slices.Sort(orgIDs)
 	list, err := s.db.Involvements(ctx, orgIDs)
 	if err != nil {
 		return nil, err
@@ -190,6 +192,11 @@ func (s *Server) involvements(ctx context.Context, v *view, orgIDs []int64, alli
 		}
 		if x.Year != 0 {
 			it.Role += " " + strconv.Itoa(x.Year)
+		}
+		if !slices.ContainsFunc(periods, func(o samrad.Organisation) bool { return o.ID == x.OrgID }) {
+			if o, ok := reg.Org(x.OrgID); ok {
+				it.Role += " " + s.cat.T(v.Lang, "inv_as", o.Label(v.Lang))
+			}
 		}
 		if x.Status != "" {
 			it.Status = s.cat.T(v.Lang, "inv_status_"+x.Status)
