@@ -205,11 +205,11 @@ func (in *Indicator) Validate() error {
 			return FieldErrorf("schedule", "an uploaded indicator cannot be fetched on a schedule")
 		}
 	case SourcePopulation:
-		if in.Table != "" || in.Query != "" {
-			return FieldErrorf("table", "the population indicator has no SSB table or query of its own")
+		if in.Table != "" {
+			return FieldErrorf("table", "the population indicator has no SSB table of its own")
 		}
-		if in.Measure != MeasureCount {
-			return FieldErrorf("measure", "the population is a count")
+		if in.Measure != MeasureCount && in.Measure != MeasureShare {
+			return FieldErrorf("measure", "the population is a count, and its growth a share of the year before")
 		}
 	}
 	if in.Query != "" {

@@ -202,3 +202,22 @@ func (db *DB) PopulationSources(ctx context.Context, d samrad.Date) ([]Populatio
 	}
 	return out, rows.Err()
 }
+
+// PopulationDates lists the reference dates that have population figures,
+// oldest first.
+func (db *DB) PopulationDates(ctx context.Context) ([]samrad.Date, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT DISTINCT ref_date FROM population ORDER BY ref_date`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []samrad.Date
+	for rows.Next() {
+		var d samrad.Date
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -18,6 +19,8 @@ import (
 	"github.com/samrad/samrad/mail"
 	"github.com/samrad/samrad/outbox"
 	"github.com/samrad/samrad/pdf"
+	"github.com/samrad/samrad/refresh"
+	"github.com/samrad/samrad/statbank"
 	"github.com/samrad/samrad/store"
 	"github.com/samrad/samrad/web"
 )
@@ -32,6 +35,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	mailFrom := f.String("mail-from", os.Getenv("SAMRAD_MAIL_FROM"), "sender address of notices, e.g. \"Sekretariatet <post@example.no>\"")
 	mailRate := f.Float64("mail-rate", 20, "e-mail messages per second at most (the relay's limit)")
 	baseURL := f.String("base-url", os.Getenv("SAMRAD_BASE_URL"), "public address for links in e-mail (default http://ADDR)")
+	statbankURL := f.String("statbank", cmp.Or(os.Getenv("SAMRAD_STATBANK"), statbank.DefaultBaseURL), "SSB's PxWebApi v2, for the indicators (\"\": none)")
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
@@ -105,13 +109,18 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
-	go func() { runJobs(jobsCtx, log, scheduled(db, srv)); close(jobsDone) }()
+	runner := &refresh.Runner{DB: db, Log: log}
+	if *statbankURL != "" {
+		runner.Client = statbank.New(*statbankURL)
+		runner.Client.UserAgent = "Samrad (" + base + ")"
+	}
+	go func() { runJobs(jobsCtx, log, scheduled(db, srv, runner)); close(jobsDone) }()
 	defer func() { stopJobs(); <-jobsDone }()
 	return web.ListenAndServe(ctx, *addr, srv.Handler(), log)
 }
 
 // scheduled is the server's recurring work.
-func scheduled(db *store.DB, srv *web.Server) []job {
+func scheduled(db *store.DB, srv *web.Server, runner *refresh.Runner) []job {
 	return []job{
 		{name: "events: reminders", every: 15 * time.Minute, run: srv.SendEventReminders},
 		{name: "events: anonymise participants", every: time.Hour, run: db.AnonymiseRegistrations},
@@ -119,5 +128,6 @@ func scheduled(db *store.DB, srv *web.Server) []job {
 			return db.PurgeUnconfirmed(ctx, now.Add(-samrad.UnconfirmedKept))
 		}},
 		{name: "funding: deadline reminders", every: time.Hour, run: srv.SendDeadlineReminders},
+		{name: "indicators: fetch what is due", every: time.Hour, run: runner.RunDue},
 	}
 }
