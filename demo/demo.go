@@ -115,7 +115,7 @@ func Load(ctx context.Context, db *store.DB) error {
 	if err != nil {
 		return err
 	}
-	for _, load := range []func(context.Context, *store.DB, *lookup) error{loadNetworks, loadProjects, loadFunding, loadServices, loadAgreements} {
+	for _, load := range []func(context.Context, *store.DB, *lookup) error{loadNetworks, loadProjects, loadFunding, loadServices, loadAgreements, loadIndicators} {
 		if err := load(ctx, db, l); err != nil {
 			return err
 		}
