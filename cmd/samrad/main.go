@@ -33,6 +33,9 @@ Commands:
   import population FILE                    SSB 07459 (JSON-stat 2.0 or statbank CSV)
   import klass-changes FILE                 SSB KLASS "changes" JSON
   import memberships --alliance SLUG FILE   a member list (CSV) [--replace]
+  indicators list --alliance SLUG           an alliance's steering data and last runs
+  indicators refresh --alliance SLUG [SLUG] fetch from SSB (--statbank URL) or recompute
+  indicators upload --alliance SLUG SLUG FILE  figures from JSON-stat or statbank CSV
   users create --email E --alliance SLUG    an account; password on stdin
           [--role administrator|secretariat|member_contact|reader] [--generate]
 
@@ -89,6 +92,8 @@ func run(ctx context.Context, e env, args []string) error {
 		return cmdImport(ctx, e, rest)
 	case "users":
 		return cmdUsers(ctx, e, e.stdin, rest)
+	case "indicators":
+		return cmdIndicators(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

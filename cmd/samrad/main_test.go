@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,5 +130,32 @@ func TestCommandErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("fees 2021: %v does not name %s", err, want)
 		}
+	}
+}
+
+// TestIndicatorsCommand lists the demo's steering data, recomputes the
+// population from the imported figures, and refuses a file that is a web
+// page, saying so.
+func TestIndicatorsCommand(t *testing.T) {
+	db := demoDB(t)
+	out, _, err := runCLI(t, "indicators", "list", "--alliance", "vestregionen", "--db", db)
+	if err != nil || !strings.Contains(out, "folkemengde") || !strings.Contains(out, "andel-65-og-eldre") {
+		t.Fatalf("list: %v\n%s", err, out)
+	}
+	out, _, err = runCLI(t, "indicators", "refresh", "--alliance", "vestregionen", "folkemengde", "--db", db)
+	if err != nil || !strings.Contains(out, "figures written") {
+		t.Fatalf("refresh: %v\n%s", err, out)
+	}
+	page := filepath.Join(t.TempDir(), "side.html")
+	if err := os.WriteFile(page, []byte("<html><body>Vedlikehold</body></html>"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = runCLI(t, "indicators", "upload", "--alliance", "vestregionen", "andel-0-19", page, "--db", db)
+	if err == nil || !strings.Contains(err.Error(), "HTML") {
+		t.Errorf("upload of a web page: %v", err)
+	}
+	out, _, _ = runCLI(t, "indicators", "list", "--alliance", "vestregionen", "--db", db)
+	if !strings.Contains(out, "HTML") {
+		t.Errorf("the failed upload is not in the list:\n%s", out)
 	}
 }
