@@ -115,6 +115,11 @@ func TestPagesAccessible(t *testing.T) {
 		"/allianser/vestregionen/avtaler",
 		"/allianser/vestregionen/avtaler/hogskolen-i-sorost-norge",
 		"/en/alliances/vestregionen/agreements/bpa-rammeavtale-2016-2018",
+		"/allianser/vestregionen/styringsdata",
+		"/en/alliances/vestregionen/indicators",
+		"/allianser/vestregionen/medlemmer/3201/styringsdata",
+		"/allianser/vestregionen/styringsdata/befolkningsvekst?medlem=3201",
+		"/en/alliances/ore/indicators/folkemengde?period=2019",
 	} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {
@@ -186,7 +191,9 @@ func TestEditingPagesAccessible(t *testing.T) {
 		"/allianser/ore/arrangementer/kontaktgruppesamling-baerum-2020/deltakere", "/en/alliances/ore/events/kontaktgruppesamling-baerum-2020/check-in",
 		"/allianser/ore/nettverk/nytt", "/allianser/ore/nettverk/errin", "/en/alliances/ore/networks/errin/edit", "/allianser/ore/programmer/nytt",
 		"/allianser/ore/tjenester", "/allianser/ore/tjenester/henvendelser", "/allianser/ore/avtaler/ny",
-		"/allianser/ore/finansiering", "/allianser/ore/soknader", "/allianser/ore/prosjekter/ny", applicationPath, "/en/alliances/ore/deadlines"} {
+		"/allianser/ore/finansiering", "/allianser/ore/soknader", "/allianser/ore/prosjekter/ny", applicationPath, "/en/alliances/ore/deadlines",
+		"/allianser/ore/styringsdata/ny", "/en/alliances/ore/indicators/new", "/allianser/ore/styringsdata/andel-65-og-eldre",
+		"/allianser/ore/styringsdata/andel-0-19/endre", "/allianser/ore/styringsdata/folkemengde/kjoringer"} {
 		v, err := b.Axe(ctx, ts.URL+path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)

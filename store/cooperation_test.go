@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/store"
 )
 
@@ -40,10 +41,18 @@ func TestCooperationCountsPublishedOnly(t *testing.T) {
 				t.Fatalf("%s: %v", q.sql, err)
 			}
 		}
+		for _, in := range []samrad.Indicator{
+			{AllianceID: vr.ID, Slug: "folkemengde", NameNB: "Folkemengde", Source: samrad.SourcePopulation, Measure: samrad.MeasureCount},
+			{AllianceID: vr.ID, Slug: "eldre", NameNB: "Eldre", Source: samrad.SourcePopulation, Measure: samrad.MeasureCount, MembersOnly: true},
+		} {
+			if err := db.CreateIndicator(ctx, &in); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if c, err = db.CooperationOf(ctx, vr.ID); err != nil {
 			t.Fatal(err)
 		}
-		want := store.Cooperation{Networks: 2, Projects: 1, FundingProgrammes: 1, Services: 1, Agreements: 1, Recurring: 1}
+		want := store.Cooperation{Networks: 2, Projects: 1, FundingProgrammes: 1, Services: 1, Agreements: 1, Recurring: 1, Indicators: 1}
 		if c != want {
 			t.Fatalf("got %+v, want %+v", c, want)
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/samrad/samrad/i18n"
 	"github.com/samrad/samrad/mail"
 	"github.com/samrad/samrad/pdf"
+	"github.com/samrad/samrad/refresh"
 	"github.com/samrad/samrad/store"
 )
 
@@ -48,6 +49,7 @@ type Server struct {
 	mailFrom mail.Address
 	baseURL  string
 	pdf      *pdf.Renderer
+	runner   *refresh.Runner // fetches and reads indicators' figures
 
 	registered []Route
 	reveals    revealLimiter // e-mail addresses shown, per client
@@ -64,6 +66,7 @@ func New(db *store.DB, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{db: db, cat: cat, log: log, static: st, hashes: map[string]string{}, mux: http.NewServeMux(), cache: newPageCache(4096)}
+	s.runner = &refresh.Runner{DB: db, Log: log} // no statbank client until SetIndicatorRunner
 	if err := fs.WalkDir(st, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -93,7 +96,7 @@ func (s *Server) Handler() http.Handler {
 // routeTable maps a route name to its path in each language: the core
 // routes below and those of the areas kept in their own files.
 // Placeholders in braces are filled in order by Path.
-var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths)
+var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths, indicatorPaths)
 
 // mergeRoutes joins route tables; a name defined twice is a programming
 // error.
@@ -378,6 +381,7 @@ func (s *Server) routes() {
 	s.projectRoutes(handle, post)
 	s.fundingRoutes(handle, post)
 	s.serviceRoutes(handle, post)
+	s.indicatorRoutes(handle, post)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -114,6 +114,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		runner.Client = statbank.New(*statbankURL)
 		runner.Client.UserAgent = "Samrad (" + base + ")"
 	}
+	srv.SetIndicatorRunner(runner)
 	go func() { runJobs(jobsCtx, log, scheduled(db, srv, runner)); close(jobsDone) }()
 	defer func() { stopJobs(); <-jobsDone }()
 	return web.ListenAndServe(ctx, *addr, srv.Handler(), log)
