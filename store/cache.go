@@ -48,6 +48,8 @@ type caches struct {
 	// involvements by the organisations' ids, under the data version:
 	// a member's page reads from five kinds of items.
 	involvements map[string]cached[[]Involvement]
+	// comparisons of an indicator's figures, under the indicators' stamp.
+	comparisons map[string]cached[Comparison]
 }
 
 const stampsQuery = `SELECT key, value FROM meta WHERE key IN ($1, $2, $3, $4, $5)`

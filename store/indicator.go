@@ -515,7 +515,37 @@ type Comparison struct {
 // the same form; empty: open), in a query for the indicator, one for the
 // figures and one per run they come from (one after a full replacement). Codes are kept in the
 // order given; periods are those that have a figure, in order.
+//
+// The answer is kept while the indicators' stamp is unchanged (a page
+// reads it on every view); callers must not change it.
 func (db *DB) Comparison(ctx context.Context, indicatorID int64, codes []string, fromPeriod, toPeriod string) (Comparison, error) {
+	// The stamp is read before the data, so data read after a change is
+	// never kept under the stamp from before it.
+	var stamp string
+	if err := db.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = $1`, stampIndicators).Scan(&stamp); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Comparison{}, err
+	}
+	key := fmt.Sprint(indicatorID, codes == nil, codes, fromPeriod, toPeriod)
+	if c, ok := getCached(db, &db.cache.comparisons, key, stamp); ok {
+		return c, nil
+	}
+	c, err := db.readComparison(ctx, indicatorID, codes, fromPeriod, toPeriod)
+	if err != nil {
+		return c, err
+	}
+	db.cache.mu.Lock()
+	if len(db.cache.comparisons) >= comparisonsKept {
+		clear(db.cache.comparisons)
+	}
+	db.cache.mu.Unlock()
+	putCached(db, &db.cache.comparisons, key, stamp, c)
+	return c, nil
+}
+
+// comparisonsKept bounds the cache of comparisons.
+const comparisonsKept = 256
+
+func (db *DB) readComparison(ctx context.Context, indicatorID int64, codes []string, fromPeriod, toPeriod string) (Comparison, error) {
 	c := Comparison{}
 	var err error
 	if c.Indicator, err = db.IndicatorByID(ctx, indicatorID); err != nil {

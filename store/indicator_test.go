@@ -341,3 +341,50 @@ func TestDueIndicators(t *testing.T) {
 		}
 	})
 }
+
+// TestComparisonFollowsChanges reads a comparison twice (the second time
+// from the cache) and sees a new run's figures at once.
+func TestComparisonFollowsChanges(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := newAlliance(t, db, "vestregionen")
+		in := samrad.Indicator{AllianceID: a.ID, Slug: "folk", NameNB: "Folk", Source: samrad.SourceUpload, Measure: samrad.MeasureCount}
+		if err := db.CreateIndicator(ctx, &in); err != nil {
+			t.Fatal(err)
+		}
+		write := func(n float64) {
+			t.Helper()
+			run, err := db.StartRun(ctx, in.ID, store.RunSource{File: "folk.json", FittedOn: samrad.MustDate("2024-06-01")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			vals := []samrad.IndicatorValue{{Code: "3201", Period: "2024", Numerator: n, Method: samrad.FitFigure}}
+			if err := db.ReplaceValues(ctx, run.ID, in.ID, vals, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read := func() float64 {
+			t.Helper()
+			c, err := db.Comparison(ctx, in.ID, []string{"3201"}, "", "")
+			if err != nil || len(c.Cells) != 1 || len(c.Cells[0]) != 1 {
+				t.Fatalf("comparison %+v, %v", c, err)
+			}
+			return c.Cells[0][0].Value
+		}
+		write(130000)
+		if v := read(); v != 130000 {
+			t.Fatalf("first read %v", v)
+		}
+		before := db.Queries()
+		if v := read(); v != 130000 {
+			t.Fatalf("second read %v", v)
+		}
+		if n := db.Queries() - before; n > 1 {
+			t.Errorf("a repeated read ran %d queries, want at most 1 (the stamp)", n)
+		}
+		write(131000)
+		if v := read(); v != 131000 {
+			t.Errorf("after a new run: %v, want 131000", v)
+		}
+	})
+}
