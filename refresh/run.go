@@ -119,7 +119,8 @@ func (r *Runner) read(ctx context.Context, in samrad.Indicator, file string, dat
 }
 
 // decode reads an uploaded file: JSON-stat when it starts with "{", else a
-// statbank CSV in the long form with codes (Region;Alder;Tid;value).
+// statbank CSV, long with codes (Region;Alder;Tid;value) or wide as saved
+// from the statbank (name;2018;2019).
 func decode(file string, data []byte) (*ssb.Cube, error) {
 	t := bytes.TrimLeft(data, "\ufeff \t\r\n")
 	switch {
@@ -128,7 +129,7 @@ func decode(file string, data []byte) (*ssb.Cube, error) {
 	case len(t) > 0 && t[0] == '<':
 		return nil, fmt.Errorf("%s: this is a web page (HTML), not a table: upload JSON-stat or a statbank CSV", file)
 	}
-	return ssb.CubeFromLongCSV(bytes.NewReader(data), file)
+	return ssb.CubeFromCSV(bytes.NewReader(data), file)
 }
 
 // observations reads the numerator (and the denominator of a share or a

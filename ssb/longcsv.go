@@ -166,3 +166,71 @@ func parseFigure(s string) (Cell, error) {
 	}
 	return Cell{Value: v, Present: true}, nil
 }
+
+// CubeFromCSV reads a statbank CSV as a cube: the long form with codes
+// (CubeFromLongCSV) when its header has a "Region" and a "Tid" column,
+// else the wide form of a saved table ("name;2018;2019", read by
+// ParseStatbankCSV, other dimensions summed) as a cube of regions and
+// years.
+func CubeFromCSV(r io.Reader, file string) (*Cube, error) {
+	data, err := readAllLimit(r, maxJSONBytes, file)
+	if err != nil {
+		return nil, err
+	}
+	text, err := prepareText(data, file)
+	if err != nil {
+		return nil, err
+	}
+	first, _, _ := bytes.Cut(text, []byte("\n"))
+	cols := strings.FieldsFunc(string(first), func(r rune) bool { return r == ';' || r == '\t' || r == ',' })
+	hasRegion := slices.ContainsFunc(cols, func(c string) bool { return strings.EqualFold(strings.Trim(c, `" `), "Region") })
+	hasTid := slices.ContainsFunc(cols, func(c string) bool { return strings.EqualFold(strings.Trim(c, `" `), "Tid") })
+	if hasRegion && hasTid {
+		return CubeFromLongCSV(bytes.NewReader(data), file)
+	}
+	p, err := ParseStatbankCSV(bytes.NewReader(data), file)
+	if err != nil {
+		return nil, err
+	}
+	return p.cube(), nil
+}
+
+// cube turns population figures into a cube of regions and years.
+func (p *Population) cube() *Cube {
+	c := &Cube{Label: p.Label, Source: p.Source, Updated: p.Updated, TableID: p.Table, IDs: []string{"Region", "Tid"},
+		Dims: map[string]*Dimension{}, Roles: map[string][]string{"geo": {"Region"}, "time": {"Tid"}}}
+	regions := &Dimension{ID: "Region", Label: "region", Labels: map[string]string{}, pos: map[string]int{}}
+	years := &Dimension{ID: "Tid", Label: "år", Labels: map[string]string{}, pos: map[string]int{}}
+	add := func(d *Dimension, code string) {
+		if _, ok := d.pos[code]; !ok {
+			d.pos[code] = len(d.Codes)
+			d.Codes = append(d.Codes, code)
+			d.Labels[code] = code
+		}
+	}
+	for _, o := range p.Observations {
+		add(regions, o.Region)
+		add(years, strconv.Itoa(o.Year))
+	}
+	for _, m := range p.Missing {
+		add(regions, m.Region)
+		add(years, strconv.Itoa(m.Year))
+	}
+	slices.Sort(years.Codes)
+	for i, y := range years.Codes {
+		years.pos[y] = i
+	}
+	c.Dims["Region"], c.Dims["Tid"] = regions, years
+	c.Sizes = []int{len(regions.Codes), len(years.Codes)}
+	c.Values = make([]Cell, len(regions.Codes)*len(years.Codes))
+	at := func(region string, year int) int {
+		return regions.pos[region]*len(years.Codes) + years.pos[strconv.Itoa(year)]
+	}
+	for _, o := range p.Observations {
+		c.Values[at(o.Region, o.Year)] = Cell{Value: float64(o.Persons), Present: true}
+	}
+	for _, m := range p.Missing {
+		c.Values[at(m.Region, m.Year)] = Cell{Status: m.Status}
+	}
+	return c
+}

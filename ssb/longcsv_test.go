@@ -74,3 +74,36 @@ func TestLongCSVErrorsNameTheLine(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVInEitherForm reads SSB's wide file of 2018–2019 as a cube of
+// regions and years, and the long file by age group with its ages.
+func TestCSVInEitherForm(t *testing.T) {
+	wide, err := os.ReadFile("testdata/folkemengde_2018-2019_kommune_fylke.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := CubeFromCSV(strings.NewReader(string(wide)), "folkemengde.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := SeriesFromCube(c, "folkemengde.csv", Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range s.Figures {
+		if f.Region == "0219" && f.Period == "2019" {
+			found = f.Value == 126841
+		}
+	}
+	if !found || strings.Join(c.Dims["Tid"].Codes, ",") != "2018,2019" {
+		t.Errorf("Bærum 2019 not 126841, or years %v", c.Dims["Tid"].Codes)
+	}
+	long, err := CubeFromCSV(strings.NewReader("Region;Alder;Tid;value\n0219;F65+;2015;18863\n"), "alder.csv")
+	if err != nil || strings.Join(long.IDs, ",") != "Region,Alder,Tid" {
+		t.Errorf("long form: %v, %v", long, err)
+	}
+	if _, err := CubeFromCSV(strings.NewReader("hei;og;hå\n1;2;3\n"), "tull.csv"); err == nil {
+		t.Error("a CSV that is neither form was read")
+	}
+}
