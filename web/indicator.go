@@ -351,6 +351,7 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request, v *view
 	}
 	if pi >= 0 {
 		d.Bars = bars.SVG()
+		lines.Periods, lines.Series = yearAxis(lines.Periods, lines.Series)
 		d.Lines = lines.SVG()
 	}
 	for _, p := range d.Cmp.Runs {
@@ -633,9 +634,10 @@ func (s *Server) handleIndicatorMember(w http.ResponseWriter, r *http.Request, v
 		if n := len(sr.Values); n > 0 {
 			item.Latest, item.Value, item.Missing = sr.Values[n-1].Period, item.Trend[n-1].Text, item.Trend[n-1].Missing
 			if n > 1 {
+				periods, lines := yearAxis(item.Periods, []chart.LineSeries{line})
 				item.Chart = chart.Lines{ID: "ind-trend-" + strconv.Itoa(k), Title: s.cat.T(v.Lang, "ind_trend_of", in.Name(v.Lang), d.Member.Name),
-					Description: s.cat.T(v.Lang, "ind_chart_desc"), Unit: in.Unit, Decimals: in.Decimals, Periods: item.Periods,
-					Series: []chart.LineSeries{line}, Lang: v.Lang, FromZero: in.Measure == samrad.MeasureCount, Height: 220}.SVG()
+					Description: s.cat.T(v.Lang, "ind_chart_desc"), Unit: in.Unit, Decimals: in.Decimals, Periods: periods,
+					Series: lines, Lang: v.Lang, FromZero: in.Measure == samrad.MeasureCount, Height: 220}.SVG()
 			}
 			// A rank among the members, for figures that compare across
 			// members of different size (not counts).
@@ -964,4 +966,39 @@ func (s *Server) handleIndicatorRuns(w http.ResponseWriter, r *http.Request, v *
 		in.Name(v.Lang), Path(v.Lang, "ind_page", a.Slug, in.Slug), title, "")
 	s.render(w, http.StatusOK, "indicator_runs", v)
 	return nil
+}
+
+// yearAxis spreads yearly figures over every year from the first to the
+// last, so that a trend with years missing (2015, then 2019) is drawn to
+// scale with a gap, not as if the years followed each other. Other
+// periods (months, quarters) are left as they are.
+func yearAxis(periods []string, series []chart.LineSeries) ([]string, []chart.LineSeries) {
+	years := make([]int, len(periods))
+	for i, p := range periods {
+		y, err := strconv.Atoi(p)
+		if err != nil || len(p) != 4 || (i > 0 && y <= years[i-1]) {
+			return periods, series
+		}
+		years[i] = y
+	}
+	if len(years) < 2 || years[len(years)-1]-years[0]+1 == len(years) || years[len(years)-1]-years[0] > 200 {
+		return periods, series
+	}
+	first := years[0]
+	axis := make([]string, years[len(years)-1]-first+1)
+	for i := range axis {
+		axis[i] = strconv.Itoa(first + i)
+	}
+	out := make([]chart.LineSeries, len(series))
+	for k, sr := range series {
+		vals := make([]*float64, len(axis))
+		for i, v := range sr.Values {
+			if i < len(years) {
+				vals[years[i]-first] = v
+			}
+		}
+		sr.Values = vals
+		out[k] = sr
+	}
+	return axis, out
 }

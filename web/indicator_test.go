@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/chart"
 	"github.com/samrad/samrad/demo"
 	"github.com/samrad/samrad/internal/testdb"
 	"github.com/samrad/samrad/refresh"
@@ -337,4 +338,22 @@ func codesUnique(codes []string) map[string]bool {
 		m[c] = true
 	}
 	return m
+}
+
+// TestYearAxisDrawsMissingYearsAsGaps puts 2014, 2015 and 2019 on an axis
+// of every year with gaps for 2016–2018, and leaves months alone.
+func TestYearAxisDrawsMissingYearsAsGaps(t *testing.T) {
+	one, two, three := 1.0, 2.0, 3.0
+	periods, series := web.YearAxis([]string{"2014", "2015", "2019"}, []chart.LineSeries{{Name: "Asker", Values: []*float64{&one, &two, &three}}})
+	if strings.Join(periods, ",") != "2014,2015,2016,2017,2018,2019" {
+		t.Fatalf("axis %v", periods)
+	}
+	v := series[0].Values
+	if len(v) != 6 || *v[0] != 1 || *v[1] != 2 || v[2] != nil || v[3] != nil || v[4] != nil || *v[5] != 3 {
+		t.Errorf("values %v", v)
+	}
+	months, _ := web.YearAxis([]string{"2024M01", "2024M05"}, nil)
+	if strings.Join(months, ",") != "2024M01,2024M05" {
+		t.Errorf("months changed: %v", months)
+	}
 }

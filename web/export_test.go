@@ -1,0 +1,4 @@
+package web
+
+// YearAxis is yearAxis, for the tests of package web_test.
+var YearAxis = yearAxis
