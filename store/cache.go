@@ -50,6 +50,8 @@ type caches struct {
 	involvements map[string]cached[[]Involvement]
 	// comparisons of an indicator's figures, under the indicators' stamp.
 	comparisons map[string]cached[Comparison]
+	// portfolios by alliance and filter, under the projects' stamp.
+	portfolios map[portfolioKey]cached[Portfolio]
 }
 
 const stampsQuery = `SELECT key, value FROM meta WHERE key IN ($1, $2, $3, $4, $5)`
@@ -98,6 +100,37 @@ func getCached[K comparable, T any](db *DB, m *map[K]cached[T], key K, stamp str
 		return zero, false
 	}
 	return c.val, true
+}
+
+// keep returns the value kept under key while its stamp is unchanged, or
+// reads it and keeps it. The map is bounded: when it holds max values it
+// is emptied. The caller reads the stamp before calling, so that data read
+// after a change is never kept under the stamp from before it.
+func keep[K comparable, T any](db *DB, m *map[K]cached[T], key K, stamp string, max int, read func() (T, error)) (T, error) {
+	if v, ok := getCached(db, m, key, stamp); ok {
+		return v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	db.cache.mu.Lock()
+	if len(*m) >= max {
+		clear(*m)
+	}
+	db.cache.mu.Unlock()
+	putCached(db, m, key, stamp, v)
+	return v, nil
+}
+
+// stampOf reads one stamp from the meta table ("" if it was never set).
+func (db *DB) stampOf(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
 }
 
 func putCached[K comparable, T any](db *DB, m *map[K]cached[T], key K, stamp string, val T) {

@@ -519,27 +519,14 @@ type Comparison struct {
 // The answer is kept while the indicators' stamp is unchanged (a page
 // reads it on every view); callers must not change it.
 func (db *DB) Comparison(ctx context.Context, indicatorID int64, codes []string, fromPeriod, toPeriod string) (Comparison, error) {
-	// The stamp is read before the data, so data read after a change is
-	// never kept under the stamp from before it.
-	var stamp string
-	if err := db.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = $1`, stampIndicators).Scan(&stamp); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	stamp, err := db.stampOf(ctx, stampIndicators)
+	if err != nil {
 		return Comparison{}, err
 	}
 	key := fmt.Sprint(indicatorID, codes == nil, codes, fromPeriod, toPeriod)
-	if c, ok := getCached(db, &db.cache.comparisons, key, stamp); ok {
-		return c, nil
-	}
-	c, err := db.readComparison(ctx, indicatorID, codes, fromPeriod, toPeriod)
-	if err != nil {
-		return c, err
-	}
-	db.cache.mu.Lock()
-	if len(db.cache.comparisons) >= comparisonsKept {
-		clear(db.cache.comparisons)
-	}
-	db.cache.mu.Unlock()
-	putCached(db, &db.cache.comparisons, key, stamp, c)
-	return c, nil
+	return keep(db, &db.cache.comparisons, key, stamp, comparisonsKept, func() (Comparison, error) {
+		return db.readComparison(ctx, indicatorID, codes, fromPeriod, toPeriod)
+	})
 }
 
 // comparisonsKept bounds the cache of comparisons.

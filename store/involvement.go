@@ -81,27 +81,13 @@ func (db *DB) Involvements(ctx context.Context, orgIDs []int64) ([]Involvement, 
 	if len(orgIDs) == 0 {
 		return nil, nil
 	}
-	// The version is read before the data, so data read after a change is
-	// never kept under the version from before it.
 	version, err := db.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprint(orgIDs)
-	if list, ok := getCached(db, &db.cache.involvements, key, version); ok {
-		return list, nil
-	}
-	list, err := db.readInvolvements(ctx, orgIDs)
-	if err != nil {
-		return nil, err
-	}
-	db.cache.mu.Lock()
-	if len(db.cache.involvements) >= involvementsKept {
-		clear(db.cache.involvements)
-	}
-	db.cache.mu.Unlock()
-	putCached(db, &db.cache.involvements, key, version, list)
-	return list, nil
+	return keep(db, &db.cache.involvements, fmt.Sprint(orgIDs), version, involvementsKept, func() ([]Involvement, error) {
+		return db.readInvolvements(ctx, orgIDs)
+	})
 }
 
 // involvementsKept bounds the cache of members' involvements.

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/samrad/samrad"
@@ -340,21 +339,13 @@ type Portfolio struct {
 	OwnContribution samrad.Money
 }
 
-// portfolioCache keeps the portfolios read, each valid while the
-// projects' stamp is unchanged, so that a repeated read costs one small
-// query. It is bounded: when full, it is emptied.
-var portfolioCache = struct {
-	sync.Mutex
-	m map[portfolioKey]cached[Portfolio]
-}{m: map[portfolioKey]cached[Portfolio]{}}
-
 type portfolioKey struct {
-	db       *DB
 	alliance int64
 	filter   PortfolioFilter
 }
 
-const portfolioCacheSize = 256
+// portfoliosKept bounds the cache of portfolios.
+const portfoliosKept = 256
 
 // Portfolio returns the projects of an alliance the filter chooses, with
 // their owner, network and funding per kind: two queries however many
@@ -363,30 +354,16 @@ const portfolioCacheSize = 256
 // the caller's to reorder; the FundingByKind maps are shared and must
 // not be changed.
 func (db *DB) Portfolio(ctx context.Context, allianceID int64, f PortfolioFilter) (Portfolio, error) {
-	// The stamp is read before the data, so data read after a change is
-	// never kept under the stamp from before it.
-	var stamp string
-	if err := db.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = $1`, stampProjects).Scan(&stamp); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	stamp, err := db.stampOf(ctx, stampProjects)
+	if err != nil {
 		return Portfolio{}, err
 	}
-	key := portfolioKey{db: db, alliance: allianceID, filter: f}
-	portfolioCache.Lock()
-	c, ok := portfolioCache.m[key]
-	portfolioCache.Unlock()
-	if !ok || c.stamp != stamp {
-		pf, err := db.readPortfolio(ctx, allianceID, f)
-		if err != nil {
-			return pf, err
-		}
-		c = cached[Portfolio]{stamp: stamp, val: pf}
-		portfolioCache.Lock()
-		if len(portfolioCache.m) >= portfolioCacheSize {
-			clear(portfolioCache.m)
-		}
-		portfolioCache.m[key] = c
-		portfolioCache.Unlock()
+	pf, err := keep(db, &db.cache.portfolios, portfolioKey{allianceID, f}, stamp, portfoliosKept, func() (Portfolio, error) {
+		return db.readPortfolio(ctx, allianceID, f)
+	})
+	if err != nil {
+		return pf, err
 	}
-	pf := c.val
 	pf.Rows, pf.ByStatus, pf.ByKind = slices.Clone(pf.Rows), slices.Clone(pf.ByStatus), slices.Clone(pf.ByKind)
 	return pf, nil
 }
