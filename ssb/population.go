@@ -160,6 +160,62 @@ func (c *Cube) roleDim(file, role, fallback string) (string, error) {
 	return "", fieldError(file, "role."+role, "names %d dimensions (%s); expected one", len(ids), strings.Join(ids, ", "))
 }
 
+// axes checks a cube and finds its region dimension (role "geo", else
+// "Region"), its time dimension (role "time", else "Tid") and its
+// statistic dimension (role "metric", else "ContentsCode"; "" if none).
+func (c *Cube) axes(file string) (region, tid, metric string, err error) {
+	if c == nil {
+		return "", "", "", errorf(file, 0, "", "no dataset")
+	}
+	if err := c.check(file); err != nil {
+		return "", "", "", err
+	}
+	if region, err = c.roleDim(file, "geo", "Region"); err != nil {
+		return "", "", "", err
+	}
+	if tid, err = c.roleDim(file, "time", "Tid"); err != nil {
+		return "", "", "", err
+	}
+	if metric, err = c.roleDim(file, "metric", "ContentsCode"); err != nil {
+		return "", "", "", err
+	}
+	switch {
+	case region == "":
+		return "", "", "", fieldError(file, "dimension", "no region dimension (role \"geo\" or id \"Region\"); dimensions are %s", strings.Join(c.IDs, ", "))
+	case tid == "":
+		return "", "", "", fieldError(file, "dimension", "no time dimension (role \"time\" or id \"Tid\"); dimensions are %s", strings.Join(c.IDs, ", "))
+	case region == tid:
+		return "", "", "", fieldError(file, "role", "dimension %q is both the region and the time", region)
+	}
+	if metric == region || metric == tid {
+		metric = ""
+	}
+	return region, tid, metric, nil
+}
+
+// regions normalises the codes of the region dimension (a K- or F- prefix
+// dropped): norm[i] is "" for a code that is not the whole country, a
+// county or a municipality, which is in skipped.
+func (c *Cube) regions(file, region string) (norm []string, skipped map[string]bool, err error) {
+	rcodes := c.Dims[region].Codes
+	norm = make([]string, len(rcodes))
+	byNorm := make(map[string]string, len(rcodes))
+	skipped = map[string]bool{}
+	for i, code := range rcodes {
+		n, ok := normaliseRegion(code)
+		if !ok {
+			skipped[code] = true
+			continue
+		}
+		if prev, dup := byNorm[n]; dup {
+			return nil, nil, fieldError(file, "dimension."+region, "%q and %q are the same region %s", prev, code, n)
+		}
+		byNorm[n] = code
+		norm[i] = n
+	}
+	return norm, skipped, nil
+}
+
 // PopulationFromCube turns a cube of SSB table 07459, or of any table with
 // a region and a year dimension that counts persons, into one figure per
 // (region, year).
@@ -174,34 +230,9 @@ func (c *Cube) roleDim(file, role, fallback string) (string, error) {
 // symbol "..", "." or ":" go to Missing, never to Observations; a null with
 // the symbol "-" counts as 0. Figures must be whole and not negative.
 func PopulationFromCube(c *Cube, file string) (*Population, error) {
-	if c == nil {
-		return nil, errorf(file, 0, "", "no dataset")
-	}
-	if err := c.check(file); err != nil {
-		return nil, err
-	}
-	region, err := c.roleDim(file, "geo", "Region")
+	region, tid, metric, err := c.axes(file)
 	if err != nil {
 		return nil, err
-	}
-	tid, err := c.roleDim(file, "time", "Tid")
-	if err != nil {
-		return nil, err
-	}
-	metric, err := c.roleDim(file, "metric", "ContentsCode")
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case region == "":
-		return nil, fieldError(file, "dimension", "no region dimension (role \"geo\" or id \"Region\"); dimensions are %s", strings.Join(c.IDs, ", "))
-	case tid == "":
-		return nil, fieldError(file, "dimension", "no time dimension (role \"time\" or id \"Tid\"); dimensions are %s", strings.Join(c.IDs, ", "))
-	case region == tid:
-		return nil, fieldError(file, "role", "dimension %q is both the region and the time", region)
-	}
-	if metric == region || metric == tid {
-		metric = ""
 	}
 	metricPos := -1
 	if metric != "" {
@@ -229,20 +260,9 @@ func PopulationFromCube(c *Cube, file string) (*Population, error) {
 		years[i] = y
 	}
 	rcodes := c.Dims[region].Codes
-	norm := make([]string, len(rcodes))
-	byNorm := make(map[string]string, len(rcodes))
-	skipped := map[string]bool{}
-	for i, code := range rcodes {
-		n, ok := normaliseRegion(code)
-		if !ok {
-			skipped[code] = true
-			continue
-		}
-		if prev, dup := byNorm[n]; dup {
-			return nil, fieldError(file, "dimension."+region, "%q and %q are the same region %s", prev, code, n)
-		}
-		byNorm[n] = code
-		norm[i] = n
+	norm, skipped, err := c.regions(file, region)
+	if err != nil {
+		return nil, err
 	}
 
 	strides := make([]int, len(c.IDs))

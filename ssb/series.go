@@ -43,34 +43,9 @@ type Series struct {
 // names a dimension or a category the cube lacks is an error that names
 // what the cube has, which is how a changed table shows.
 func SeriesFromCube(c *Cube, file string, sel Selection) (*Series, error) {
-	if c == nil {
-		return nil, errorf(file, 0, "", "no dataset")
-	}
-	if err := c.check(file); err != nil {
-		return nil, err
-	}
-	region, err := c.roleDim(file, "geo", "Region")
+	region, tid, metric, err := c.axes(file)
 	if err != nil {
 		return nil, err
-	}
-	tid, err := c.roleDim(file, "time", "Tid")
-	if err != nil {
-		return nil, err
-	}
-	metric, err := c.roleDim(file, "metric", "ContentsCode")
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case region == "":
-		return nil, fieldError(file, "dimension", "no region dimension (role \"geo\" or id \"Region\"); dimensions are %s", strings.Join(c.IDs, ", "))
-	case tid == "":
-		return nil, fieldError(file, "dimension", "no time dimension (role \"time\" or id \"Tid\"); dimensions are %s", strings.Join(c.IDs, ", "))
-	case region == tid:
-		return nil, fieldError(file, "role", "dimension %q is both the region and the time", region)
-	}
-	if metric == region || metric == tid {
-		metric = ""
 	}
 
 	// keep[i] marks, per dimension, the categories that count; nil: all.
@@ -123,20 +98,9 @@ func SeriesFromCube(c *Cube, file string, sel Selection) (*Series, error) {
 		}
 	}
 	rcodes := c.Dims[region].Codes
-	norm := make([]string, len(rcodes))
-	byNorm := make(map[string]string, len(rcodes))
-	skipped := map[string]bool{}
-	for i, code := range rcodes {
-		n, ok := normaliseRegion(code)
-		if !ok {
-			skipped[code] = true
-			continue
-		}
-		if prev, dup := byNorm[n]; dup {
-			return nil, fieldError(file, "dimension."+region, "%q and %q are the same region %s", prev, code, n)
-		}
-		byNorm[n] = code
-		norm[i] = n
+	norm, skipped, err := c.regions(file, region)
+	if err != nil {
+		return nil, err
 	}
 
 	strides := make([]int, len(c.IDs))
