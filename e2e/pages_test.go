@@ -21,7 +21,7 @@ import (
 // TestPagesAccessible opens the demo's pages in headless Chromium and runs
 // axe-core (WCAG 2.1 A and AA rules): every page must have zero violations.
 func TestPagesAccessible(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	db := testdb.Open(t, "sqlite")
 	if err := demo.Load(ctx, db); err != nil {
@@ -164,7 +164,7 @@ func secretariatServer(t *testing.T, ctx context.Context) (*httptest.Server, *st
 
 // TestEditingPagesAccessible checks the secretariat's forms.
 func TestEditingPagesAccessible(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	ts, db := secretariatServer(t, ctx)
 	ore, _ := db.AllianceBySlug(ctx, "ore")
