@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -299,11 +298,7 @@ func (s *Server) readAgreementForm(v *view, f *form, g *samrad.Agreement) {
 
 // handleAgreementCreate stores a new agreement.
 func (s *Server) handleAgreementCreate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -322,11 +317,7 @@ func (s *Server) handleAgreementCreate(w http.ResponseWriter, r *http.Request, v
 
 // handleAgreementUpdate changes an agreement and its areas.
 func (s *Server) handleAgreementUpdate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -348,11 +339,7 @@ func (s *Server) handleAgreementUpdate(w http.ResponseWriter, r *http.Request, v
 // agreementAction authorises a secretariat action on an agreement and
 // reads it.
 func (s *Server) agreementAction(w http.ResponseWriter, r *http.Request, v *view) (samrad.Alliance, samrad.Agreement, *http.Request, error) {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return a, samrad.Agreement{}, r, err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return a, samrad.Agreement{}, r, err
 	}
@@ -435,25 +422,10 @@ func (s *Server) handleAddSignatory(w http.ResponseWriter, r *http.Request, v *v
 
 // handleAddAgreementDocument uploads a file of an agreement.
 func (s *Server) handleAddAgreementDocument(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	a, ctx, err := s.uploadAction(w, r, v, samrad.MaxDocumentSize)
 	if err != nil {
 		return err
 	}
-	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
-		return err
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, samrad.MaxDocumentSize+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); errors.Is(err, http.ErrNotMultipart) {
-		if err := r.ParseForm(); err != nil {
-			return samrad.Errorf(samrad.EINVALID, "the form could not be read")
-		}
-	} else if err != nil {
-		return samrad.FieldErrorf("file", "%s", s.cat.T(v.Lang, "upload_too_large", samrad.MaxDocumentSize>>20))
-	}
-	if err := checkCSRF(r, v); err != nil {
-		return err
-	}
-	ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
 	g, err := s.db.Agreement(ctx, a.ID, r.PathValue("agreement"))
 	if err != nil {
 		return err

@@ -143,11 +143,7 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 // allianceAction runs a secretariat action on an alliance and goes back to
 // its page, or shows the page again with the rejected form.
 func (s *Server) allianceAction(name string, w http.ResponseWriter, r *http.Request, v *view, fn func(ctx context.Context, a samrad.Alliance, f *form) (string, error)) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -185,6 +186,43 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, v *view, a sa
 		return nil, err
 	}
 	return samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email}), nil
+}
+
+// staffAction starts a secretariat action on the alliance in the path:
+// the alliance, then authorize.
+func (s *Server) staffAction(w http.ResponseWriter, r *http.Request, v *view) (samrad.Alliance, context.Context, error) {
+	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return a, nil, err
+	}
+	ctx, err := s.authorize(w, r, v, a)
+	return a, ctx, err
+}
+
+// uploadAction starts a secretariat action that takes a file of at most
+// limit bytes: the role is checked before the body is read, the body is
+// bounded, the form is read (one sent without a file too, so that its
+// fields can be checked), then the CSRF token.
+func (s *Server) uploadAction(w http.ResponseWriter, r *http.Request, v *view, limit int64) (samrad.Alliance, context.Context, error) {
+	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return a, nil, err
+	}
+	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
+		return a, nil, err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); errors.Is(err, http.ErrNotMultipart) {
+		if err := r.ParseForm(); err != nil {
+			return a, nil, samrad.Errorf(samrad.EINVALID, "the form could not be read")
+		}
+	} else if err != nil {
+		return a, nil, samrad.FieldErrorf("file", "%s", s.cat.T(v.Lang, "upload_too_large", limit>>20))
+	}
+	if err := checkCSRF(r, v); err != nil {
+		return a, nil, err
+	}
+	return a, samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email}), nil
 }
 
 // authorizeAs is authorize for an action open to a lesser role, such as a

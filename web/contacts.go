@@ -183,11 +183,7 @@ func (s *Server) renderContactEmail(w http.ResponseWriter, v *view, status int, 
 
 // handleSaveContact creates or changes a contact of the alliance.
 func (s *Server) handleSaveContact(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -212,11 +208,7 @@ func (s *Server) handleSaveContact(w http.ResponseWriter, r *http.Request, v *vi
 
 // handleSaveOffice creates or changes an office of the alliance.
 func (s *Server) handleSaveOffice(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -242,11 +234,7 @@ func (s *Server) handleDeleteOffice(w http.ResponseWriter, r *http.Request, v *v
 }
 
 func (s *Server) deleteFromBlock(w http.ResponseWriter, r *http.Request, v *view, del func(ctx context.Context, allianceID, id int64) error) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}

@@ -66,11 +66,7 @@ func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request, v *view, stat
 
 // handleAddCycleStep adds a step to the yearly cycle.
 func (s *Server) handleAddCycleStep(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -87,11 +83,7 @@ func (s *Server) handleAddCycleStep(w http.ResponseWriter, r *http.Request, v *v
 
 // handleRecordCycleStep records which meeting and case did a step in a year.
 func (s *Server) handleRecordCycleStep(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -192,11 +191,7 @@ func (s *Server) readEventForm(v *view, f *form, e *samrad.Event) {
 
 // handleEventCreate stores a new event.
 func (s *Server) handleEventCreate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -213,11 +208,7 @@ func (s *Server) handleEventCreate(w http.ResponseWriter, r *http.Request, v *vi
 
 // handleEventUpdate changes an event.
 func (s *Server) handleEventUpdate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -237,11 +228,7 @@ func (s *Server) handleEventUpdate(w http.ResponseWriter, r *http.Request, v *vi
 
 // eventAction authorises a secretariat action on an event's programme.
 func (s *Server) eventAction(w http.ResponseWriter, r *http.Request, v *view) (samrad.Alliance, samrad.Event, *http.Request, error) {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return a, samrad.Event{}, r, err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return a, samrad.Event{}, r, err
 	}
@@ -306,25 +293,10 @@ func (s *Server) handleSpeakerAdd(w http.ResponseWriter, r *http.Request, v *vie
 
 // handleMaterialAdd uploads a file for a session.
 func (s *Server) handleMaterialAdd(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	a, ctx, err := s.uploadAction(w, r, v, samrad.MaxDocumentSize)
 	if err != nil {
 		return err
 	}
-	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
-		return err
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, samrad.MaxDocumentSize+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); errors.Is(err, http.ErrNotMultipart) {
-		if err := r.ParseForm(); err != nil {
-			return samrad.Errorf(samrad.EINVALID, "the form could not be read")
-		}
-	} else if err != nil {
-		return samrad.FieldErrorf("file", "%s", s.cat.T(v.Lang, "upload_too_large", samrad.MaxDocumentSize>>20))
-	}
-	if err := checkCSRF(r, v); err != nil {
-		return err
-	}
-	ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
 	e, err := s.db.Event(ctx, a.ID, r.PathValue("event"))
 	if err != nil {
 		return err

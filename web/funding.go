@@ -200,11 +200,7 @@ func readProgrammeForm(f *form, p *samrad.FundingProgramme) {
 
 // handleFundProgrammeAdd creates a programme.
 func (s *Server) handleFundProgrammeAdd(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -218,11 +214,7 @@ func (s *Server) handleFundProgrammeAdd(w http.ResponseWriter, r *http.Request, 
 
 // handleFundProgrammeEdit changes a programme.
 func (s *Server) handleFundProgrammeEdit(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -241,11 +233,7 @@ func (s *Server) handleFundProgrammeEdit(w http.ResponseWriter, r *http.Request,
 // handleFundCallSave adds a call to a programme, or changes one (the
 // route with the call's id).
 func (s *Server) handleFundCallSave(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -606,11 +594,7 @@ func (s *Server) readApplicationForm(v *view, f *form, app *samrad.Application) 
 
 // handleFundApplicationAdd records a new application.
 func (s *Server) handleFundApplicationAdd(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -627,11 +611,7 @@ func (s *Server) handleFundApplicationAdd(w http.ResponseWriter, r *http.Request
 
 // fundApplicationAction authorises a change of an application and reads it.
 func (s *Server) fundApplicationAction(w http.ResponseWriter, r *http.Request, v *view) (samrad.Alliance, samrad.Application, context.Context, error) {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return a, samrad.Application{}, nil, err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return a, samrad.Application{}, nil, err
 	}
@@ -786,11 +766,7 @@ func (s *Server) fundDeadlinesPage(w http.ResponseWriter, r *http.Request, v *vi
 
 // handleFundReminderAdd adds an e-mail reminder some days before a deadline.
 func (s *Server) handleFundReminderAdd(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -821,11 +797,7 @@ func (s *Server) handleFundReminderAdd(w http.ResponseWriter, r *http.Request, v
 
 // handleFundReminderDelete deletes a reminder.
 func (s *Server) handleFundReminderDelete(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}

@@ -77,11 +77,7 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view, stat
 
 // handleAddGoal records a member's goal.
 func (s *Server) handleAddGoal(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -103,11 +99,7 @@ func (s *Server) handleAddGoal(w http.ResponseWriter, r *http.Request, v *view) 
 
 // handleGoalReport records what came of a goal in a year.
 func (s *Server) handleGoalReport(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}

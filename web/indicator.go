@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"html"
 	"html/template"
 	"io"
@@ -786,11 +785,7 @@ func (s *Server) readIndicatorForm(v *view, f *form, in *samrad.Indicator) {
 
 // handleIndicatorCreate stores a new indicator.
 func (s *Server) handleIndicatorCreate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -809,11 +804,7 @@ func (s *Server) handleIndicatorCreate(w http.ResponseWriter, r *http.Request, v
 
 // indicatorAction authorises a secretariat action on an indicator.
 func (s *Server) indicatorAction(w http.ResponseWriter, r *http.Request, v *view) (samrad.Alliance, samrad.Indicator, *http.Request, error) {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return a, samrad.Indicator{}, r, err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return a, samrad.Indicator{}, r, err
 	}
@@ -857,25 +848,10 @@ func (s *Server) indRunFailed(w http.ResponseWriter, v *view, a samrad.Alliance,
 // handleIndicatorUpload reads an uploaded file of figures for an
 // indicator; on error the figures from before stay and the reason is shown.
 func (s *Server) handleIndicatorUpload(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	a, ctx, err := s.uploadAction(w, r, v, indMaxUpload)
 	if err != nil {
 		return err
 	}
-	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
-		return err
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, indMaxUpload+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); errors.Is(err, http.ErrNotMultipart) {
-		if err := r.ParseForm(); err != nil {
-			return samrad.Errorf(samrad.EINVALID, "the form could not be read")
-		}
-	} else if err != nil {
-		return samrad.FieldErrorf("file", "%s", s.cat.T(v.Lang, "upload_too_large", indMaxUpload>>20))
-	}
-	if err := checkCSRF(r, v); err != nil {
-		return err
-	}
-	ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
 	in, err := s.db.IndicatorBySlug(ctx, a.ID, r.PathValue("indicator"))
 	if err != nil {
 		return err

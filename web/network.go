@@ -360,11 +360,7 @@ func (s *Server) readNetworkForm(ctx context.Context, v *view, f *form, n *samra
 
 // handleNetworkCreate stores a new network.
 func (s *Server) handleNetworkCreate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -382,11 +378,7 @@ func (s *Server) handleNetworkCreate(w http.ResponseWriter, r *http.Request, v *
 
 // networkAction authorises a secretariat action on a network and reads it.
 func (s *Server) networkAction(w http.ResponseWriter, r *http.Request, v *view) (samrad.Alliance, samrad.Network, *http.Request, error) {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return a, samrad.Network{}, r, err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return a, samrad.Network{}, r, err
 	}

@@ -453,11 +453,7 @@ func (s *Server) readArticle(v *view, f *form, a *samrad.Article) {
 
 // handleAddArticle stores a new article: a draft, published or scheduled.
 func (s *Server) handleAddArticle(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -477,11 +473,7 @@ func (s *Server) handleAddArticle(w http.ResponseWriter, r *http.Request, v *vie
 
 // articleAction loads the alliance and the article of an action on it.
 func (s *Server) articleAction(w http.ResponseWriter, r *http.Request, v *view) (samrad.Alliance, samrad.Article, *form, error) {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return a, samrad.Article{}, nil, err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return a, samrad.Article{}, nil, err
 	}
@@ -603,11 +595,7 @@ func (s *Server) handleAddImage(w http.ResponseWriter, r *http.Request, v *view)
 
 // handleDeleteImage removes an image from its article.
 func (s *Server) handleDeleteImage(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}

@@ -517,11 +517,7 @@ func (s *Server) newsletterAdminPage(w http.ResponseWriter, r *http.Request, v *
 
 // handleAddList creates a newsletter list (the newsletter, or a topic).
 func (s *Server) handleAddList(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -545,11 +541,7 @@ func issueFromForm(r *http.Request, f *form, a samrad.Alliance) samrad.Newslette
 
 // handleNewIssue stores a new draft issue and opens it.
 func (s *Server) handleNewIssue(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -675,11 +667,7 @@ var issuePreviewHTML = template.Must(template.New("preview").Parse(`{{range .Int
 
 // handleSaveIssue changes a draft issue.
 func (s *Server) handleSaveIssue(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -697,11 +685,7 @@ func (s *Server) handleSaveIssue(w http.ResponseWriter, r *http.Request, v *view
 // handleSendIssue queues the issue for every confirmed subscriber of its
 // list, each with their own unsubscribe link, in one transaction.
 func (s *Server) handleSendIssue(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}

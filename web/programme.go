@@ -108,11 +108,7 @@ func (s *Server) handleProgrammePDF(w http.ResponseWriter, r *http.Request, v *v
 
 // handleAddProgress records a progress note on a measure of the programme.
 func (s *Server) handleAddProgress(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -160,11 +156,7 @@ func (s *Server) formCase(ctx context.Context, v *view, f *form, a samrad.Allian
 
 // handleMeasureCase links a case that carries out a measure.
 func (s *Server) handleMeasureCase(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -210,11 +202,7 @@ func (s *Server) progressReportPage(w http.ResponseWriter, r *http.Request, v *v
 // handleProgressReportCase prints the progress report as PDF and files it
 // as a document of a case, e.g. the board's orientation case.
 func (s *Server) handleProgressReportCase(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -777,11 +776,7 @@ func (s *Server) readProjectForm(v *view, f *form, p *samrad.Project) {
 
 // handleProjectCreate stores a new project.
 func (s *Server) handleProjectCreate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -801,11 +796,7 @@ func (s *Server) handleProjectCreate(w http.ResponseWriter, r *http.Request, v *
 
 // projectAction authorises a secretariat action on a project.
 func (s *Server) projectAction(w http.ResponseWriter, r *http.Request, v *view) (samrad.Alliance, store.ProjectDetail, *http.Request, error) {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return a, store.ProjectDetail{}, r, err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return a, store.ProjectDetail{}, r, err
 	}
@@ -928,25 +919,10 @@ func (s *Server) handleProjectMilestoneDone(w http.ResponseWriter, r *http.Reque
 
 // handleProjectDocumentAdd uploads a document of a project.
 func (s *Server) handleProjectDocumentAdd(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	a, ctx, err := s.uploadAction(w, r, v, samrad.MaxDocumentSize)
 	if err != nil {
 		return err
 	}
-	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
-		return err
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, samrad.MaxDocumentSize+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); errors.Is(err, http.ErrNotMultipart) {
-		if err := r.ParseForm(); err != nil {
-			return samrad.Errorf(samrad.EINVALID, "the form could not be read")
-		}
-	} else if err != nil {
-		return samrad.FieldErrorf("file", "%s", s.cat.T(v.Lang, "upload_too_large", samrad.MaxDocumentSize>>20))
-	}
-	if err := checkCSRF(r, v); err != nil {
-		return err
-	}
-	ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
 	p, err := s.db.Project(ctx, a.ID, r.PathValue("id"))
 	if err != nil {
 		return err

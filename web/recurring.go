@@ -185,11 +185,7 @@ func (s *Server) readRecurringForm(v *view, f *form, p *samrad.RecurringProgramm
 
 // handleRecurringCreate stores a new programme.
 func (s *Server) handleRecurringCreate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -206,11 +202,7 @@ func (s *Server) handleRecurringCreate(w http.ResponseWriter, r *http.Request, v
 // recurringAction authorises a secretariat action on a programme and
 // reads it.
 func (s *Server) recurringAction(w http.ResponseWriter, r *http.Request, v *view) (samrad.Alliance, samrad.RecurringProgramme, *http.Request, error) {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return a, samrad.RecurringProgramme{}, r, err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return a, samrad.RecurringProgramme{}, r, err
 	}

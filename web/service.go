@@ -155,11 +155,7 @@ func readServiceForm(f *form, sv *samrad.Service) {
 
 // handleServiceCreate adds a service to the end of the catalogue.
 func (s *Server) handleServiceCreate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -173,11 +169,7 @@ func (s *Server) handleServiceCreate(w http.ResponseWriter, r *http.Request, v *
 
 // handleServiceUpdate changes a service's texts and whether it is offered.
 func (s *Server) handleServiceUpdate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -198,11 +190,7 @@ func (s *Server) handleServiceUpdate(w http.ResponseWriter, r *http.Request, v *
 
 // handleServiceMove moves a service one place up or down.
 func (s *Server) handleServiceMove(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -566,11 +554,7 @@ func (s *Server) readRequestForm(v *view, d requestLog, f *form, q *samrad.Servi
 
 // handleRequestCreate logs a new request or enquiry.
 func (s *Server) handleRequestCreate(w http.ResponseWriter, r *http.Request, v *view) error {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -620,11 +604,7 @@ func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, v *view, st
 
 // requestAction authorises a secretariat action on one request and reads it.
 func (s *Server) requestAction(w http.ResponseWriter, r *http.Request, v *view) (requestLog, *http.Request, error) {
-	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return requestLog{}, r, err
-	}
-	ctx, err := s.authorize(w, r, v, a)
+	a, ctx, err := s.staffAction(w, r, v)
 	if err != nil {
 		return requestLog{}, r, err
 	}
