@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
@@ -385,14 +384,6 @@ func (s *Server) participantRows(lang string, data participantsData) ([]string, 
 	return header, rows
 }
 
-// spreadsheetSafe keeps a cell from being read as a formula.
-func spreadsheetSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 // handleParticipantsCSV is the participant list as CSV.
 func (s *Server) handleParticipantsCSV(w http.ResponseWriter, r *http.Request, v *view) error {
 	data, err := s.participants(r, v)
@@ -400,28 +391,8 @@ func (s *Server) handleParticipantsCSV(w http.ResponseWriter, r *http.Request, v
 		return err
 	}
 	header, rows := s.participantRows(v.Lang, data)
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-participants.csv"`, data.Event.Slug))
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	for _, row := range rows {
-		rec := make([]string, len(row))
-		for i, x := range row {
-			switch x := x.(type) {
-			case bool:
-				rec[i] = map[bool]string{true: s.cat.T(v.Lang, "event_yes"), false: ""}[x]
-			default:
-				rec[i] = spreadsheetSafe(fmt.Sprint(x))
-			}
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeCSV(w, fmt.Sprintf(`attachment; filename="%s-participants.csv"`, data.Event.Slug), header, rows,
+		func(x any) string { return s.csvCell(v.Lang, x) })
 }
 
 // handleParticipantsXLSX is the participant list as an Excel workbook.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"html"
 	"html/template"
 	"io"
@@ -465,29 +464,12 @@ func (s *Server) handleIndicatorCSV(w http.ResponseWriter, r *http.Request, v *v
 	if d.Indicator.MembersOnly {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", indFilename(d, "csv"))
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	for _, row := range rows {
-		rec := make([]string, len(row))
-		for i, x := range row {
-			switch x := x.(type) {
-			case nil:
-			case float64:
-				rec[i] = strconv.FormatFloat(x, 'f', d.Indicator.Decimals, 64)
-			case string:
-				rec[i] = spreadsheetSafe(x)
-			}
+	return writeCSV(w, indFilename(d, "csv"), header, rows, func(x any) string {
+		if f, ok := x.(float64); ok {
+			return strconv.FormatFloat(f, 'f', d.Indicator.Decimals, 64)
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+		return s.csvCell(v.Lang, x)
+	})
 }
 
 // handleIndicatorXLSX is the comparison as an Excel workbook.

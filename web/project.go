@@ -3,8 +3,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
-	"fmt"
 	"html"
 	"html/template"
 	"io"
@@ -516,33 +514,7 @@ func (s *Server) handlePortfolioCSV(w http.ResponseWriter, r *http.Request, v *v
 		return err
 	}
 	header, rows := s.portfolioTable(v.Lang, data)
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", s.portfolioFilename(data, "csv"))
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	for _, row := range rows {
-		rec := make([]string, len(row))
-		for i, x := range row {
-			switch x := x.(type) {
-			case nil:
-			case float64:
-				rec[i] = strconv.FormatFloat(x, 'f', 2, 64)
-			case bool:
-				rec[i] = map[bool]string{true: s.cat.T(v.Lang, "event_yes"), false: ""}[x]
-			case interface{ Format(string) string }:
-				rec[i] = x.Format("2006-01-02")
-			default:
-				rec[i] = spreadsheetSafe(fmt.Sprint(x))
-			}
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeCSV(w, s.portfolioFilename(data, "csv"), header, rows, func(x any) string { return s.csvCell(v.Lang, x) })
 }
 
 // handlePortfolioXLSX is the portfolio, with the same filters, as an
