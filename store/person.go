@@ -12,7 +12,7 @@ import (
 
 // A person's personal data is found by an e-mail address and/or the id of
 // a person in the people table. Every query below takes the address as $1
-// (lower case, or '' when only a person is given) and, where it names
+// (lower case, or ” when only a person is given) and, where it names
 // thePeople, the person's id as $2. See docs/PERSONAL-DATA.md for why each
 // table holds what it holds.
 const (
