@@ -249,6 +249,32 @@ func (db *DB) AnonymisePerson(ctx context.Context, email string, personID int64,
 			return count(what, res, err)
 		}
 		p := []any{key, personID}
+		// Telephone numbers of the contact entries about to be blanked, to
+		// be blanked in the audit log's records of those entries too.
+		phones, err := tx.QueryContext(ctx, `SELECT DISTINCT phone FROM contacts
+			WHERE (person_id IN `+thePeople+` OR ($1 <> '' AND LOWER(email) = $1)) AND phone <> ''`, p...)
+		if err != nil {
+			return err
+		}
+		var numbers []string
+		for phones.Next() {
+			var s string
+			if err := phones.Scan(&s); err != nil {
+				phones.Close()
+				return err
+			}
+			numbers = append(numbers, s)
+		}
+		phones.Close()
+		if err := phones.Err(); err != nil {
+			return err
+		}
+		for _, n := range numbers {
+			if err := exec("audit_records", `UPDATE audit_log SET before_json = REPLACE(before_json, $1, ''), after_json = REPLACE(after_json, $1, '')
+				WHERE entity = 'contact' AND (before_json LIKE '%' || $1 || '%' OR after_json LIKE '%' || $1 || '%')`, n); err != nil {
+				return err
+			}
+		}
 		// Blank before the people lose their address, which finds them.
 		steps := []struct {
 			what, query string
