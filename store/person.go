@@ -82,6 +82,10 @@ var personalSections = []struct {
 		FROM reminders WHERE $1 <> '' AND LOWER(email) = $1 ORDER BY id`, false},
 	{"outbox", `SELECT id, COALESCE(alliance_id, 0) AS alliance_id, kind, ref_id, recipient, status, attempts, created_at,
 		COALESCE(sent_at, '') AS sent_at FROM outbox WHERE ` + theirMail + ` ORDER BY id`, false},
+	{"recorded_as_actor", `SELECT 'membership' AS record, id, CAST(decided_at AS TEXT) AS at FROM memberships WHERE $1 <> '' AND LOWER(decided_by) = $1
+		UNION ALL SELECT 'newsletter_issue', id, sent_at FROM newsletter_issues WHERE $1 <> '' AND LOWER(sent_by) = $1
+		UNION ALL SELECT 'ledger_import', id, CAST(imported_at AS TEXT) FROM ledger_imports WHERE $1 <> '' AND LOWER(imported_by) = $1
+		ORDER BY 1, 2`, false},
 	{"audit_by", `SELECT id, CAST(at AS TEXT) AS at, COALESCE(alliance_id, 0) AS alliance_id, action, entity, entity_id
 		FROM audit_log WHERE user_id IN ` + theUsers + ` OR ($1 <> '' AND LOWER(actor) = $1) ORDER BY id`, false},
 	{"audit_about", `SELECT id, CAST(at AS TEXT) AS at, COALESCE(alliance_id, 0) AS alliance_id, action, entity, entity_id, before_json, after_json
@@ -300,6 +304,9 @@ func (db *DB) AnonymisePerson(ctx context.Context, email string, personID int64,
 				WHERE user_id IN ` + theUsers + ` OR ($1 <> '' AND LOWER(actor) = $1)`, p[:1]},
 			{"audit_records", `UPDATE audit_log SET before_json = REPLACE(before_json, $1, ''), after_json = REPLACE(after_json, $1, '')
 				WHERE $1 <> '' AND (before_json LIKE '%' || $1 || '%' OR after_json LIKE '%' || $1 || '%')`, p[:1]},
+			{"recorded_as_actor", `UPDATE memberships SET decided_by = 'erased user' WHERE $1 <> '' AND LOWER(decided_by) = $1`, p[:1]},
+			{"recorded_as_actor", `UPDATE newsletter_issues SET sent_by = 'erased user' WHERE $1 <> '' AND LOWER(sent_by) = $1`, p[:1]},
+			{"recorded_as_actor", `UPDATE ledger_imports SET imported_by = 'erased user' WHERE $1 <> '' AND LOWER(imported_by) = $1`, p[:1]},
 			{"sessions", `DELETE FROM sessions WHERE user_id IN ` + theUsers, p[:1]},
 			{"grants", `DELETE FROM grants WHERE user_id IN ` + theUsers, p[:1]},
 			{"users", `DELETE FROM users WHERE id IN ` + theUsers, p[:1]},

@@ -83,6 +83,8 @@ func personRows(t *testing.T, db *store.DB) (ola, kari, body, meeting int64) {
 		VALUES ($1, 'request', 'user', 'Ola Nordmann', 'Spørsmål', 'open', $2, $2, $2)`, a.ID, at)
 	exec(`INSERT INTO audit_log (at, actor, action, entity, entity_id, after_json) VALUES ($1, 'cli:test', 'create', 'person', $2, '{"name":"Ola Nordmann"}')`,
 		at, strconv.FormatInt(ola, 10))
+	exec(`INSERT INTO newsletter_issues (alliance_id, list_id, subject, status, created_at, sent_at, sent_by) VALUES ($1, $2, 'Nr. 1', 'sent', $3, $3, 'ola@example.org'),
+		($1, $2, 'Nr. 2', 'sent', $3, $3, 'kari@example.org')`, a.ID, list, at)
 	exec(`INSERT INTO audit_log (at, actor, action, entity, entity_id, after_json) VALUES ($1, 'cli:test', 'save', 'contact', '1', $2), ($1, 'cli:test', 'save', 'contact', '2', $3)`,
 		at, `{"Name":"Ola Nordmann","Phone":"+47 900 00 001","Email":"ola@example.org"}`, `{"Name":"Kari Holm","Phone":"+47 900 00 002","Email":"kari@example.org"}`)
 	return ola, kari, body, meeting
@@ -140,7 +142,7 @@ func TestPersonalDataExportAndAnonymise(t *testing.T) {
 		}
 		want := map[string]int{"people": 1, "seats": 1, "votes": 1, "notice_deliveries": 1, "contacts": 1, "registrations": 1,
 			"subscribers": 1, "users": 1, "grants": 1, "sessions": 1, "login_failures": 1, "member_inputs": 1,
-			"service_requests": 2, "service_requests_handled": 1, "reminders": 1, "outbox": 2, "audit_by": 1, "audit_about": 3}
+			"service_requests": 2, "service_requests_handled": 1, "reminders": 1, "outbox": 2, "audit_by": 1, "audit_about": 3, "recorded_as_actor": 1}
 		for section, n := range want {
 			if len(got.Sections[section]) != n {
 				t.Errorf("export %s: %d rows, want %d: %v", section, len(got.Sections[section]), n, got.Sections[section])
