@@ -79,8 +79,35 @@ func ParseDSN(dsn string) (Dialect, string, error) {
 }
 
 // Open opens the database at dsn, applies pending migrations and loads the
-// embedded reference registry if it is new or has changed.
+// embedded reference registry if it is new or has changed. A database whose
+// schema is newer than this program's migrations is refused. On PostgreSQL
+// several processes may open the same database at once: one migrates and
+// seeds while the others wait.
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	db, err := openPool(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := embeddedMigrations(db.dialect)
+	if err != nil {
+		db.db.Close()
+		return nil, err
+	}
+	err = db.whileLocked(ctx, func() error {
+		if err := db.migrate(ctx, ms); err != nil {
+			return err
+		}
+		return db.SeedRegistry(ctx)
+	})
+	if err != nil {
+		db.db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openPool opens and pings the database at dsn, without migrating it.
+func openPool(ctx context.Context, dsn string) (*DB, error) {
 	dialect, driverDSN, err := ParseDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -105,16 +132,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
-	db := &DB{db: &pool{DB: sqldb}, dialect: dialect}
-	if err := db.migrate(ctx); err != nil {
-		sqldb.Close()
-		return nil, err
-	}
-	if err := db.SeedRegistry(ctx); err != nil {
-		sqldb.Close()
-		return nil, err
-	}
-	return db, nil
+	return &DB{db: &pool{DB: sqldb}, dialect: dialect}, nil
 }
 
 // Close closes the database.
@@ -161,77 +179,114 @@ func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.
 
 // Migrations lists the embedded migration versions of an engine.
 func Migrations(d Dialect) ([]int, error) {
-	files, err := migrationFiles(d)
+	ms, err := embeddedMigrations(d)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]int, len(files))
-	for i, f := range files {
-		out[i] = f.version
+	out := make([]int, len(ms))
+	for i, m := range ms {
+		out[i] = m.version
 	}
 	return out, nil
 }
 
-type migrationFile struct {
+// migration is one numbered, forward-only change of the schema.
+type migration struct {
 	version int
-	name    string
+	name    string // the file, named in errors
+	sql     string
 }
 
-func migrationFiles(d Dialect) ([]migrationFile, error) {
+// embeddedMigrations reads an engine's migrations, in order of version.
+func embeddedMigrations(d Dialect) ([]migration, error) {
 	dir := "migrations/" + string(d)
 	entries, err := fs.ReadDir(migrationFS, dir)
 	if err != nil {
 		return nil, err
 	}
-	var out []migrationFile
+	var out []migration
 	for _, e := range entries {
 		prefix, _, ok := strings.Cut(e.Name(), "_")
 		v, err := strconv.Atoi(prefix)
 		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
 			return nil, fmt.Errorf("migration %s: name must be NNNN_what.sql", e.Name())
 		}
-		out = append(out, migrationFile{v, dir + "/" + e.Name()})
+		body, err := migrationFS.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{v, dir + "/" + e.Name(), string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i := 1; i < len(out); i++ {
+		if out[i].version == out[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s have the same number", out[i-1].name, out[i].name)
+		}
+	}
 	return out, nil
 }
 
-// migrate applies every migration not yet applied, each in its own
-// transaction, so that a failed migration leaves the database as it was.
-func (db *DB) migrate(ctx context.Context) error {
+// migrationLock is the first key of the PostgreSQL advisory lock held while
+// a process migrates and seeds; the second is the schema's name, so that
+// databases in different schemas of one server do not wait for each other.
+const migrationLock = 7231001
+
+// whileLocked runs fn while no other process migrates the same database.
+// On PostgreSQL a transaction of its own holds an advisory lock until fn
+// returns (the server releases it if the connection is lost); fn works on
+// other connections. SQLite needs no lock: each migration's transaction
+// begins IMMEDIATE, so writers queue, and each looks again at what is applied.
+func (db *DB) whileLocked(ctx context.Context, fn func() error) error {
+	if db.dialect != Postgres {
+		return fn()
+	}
+	lock, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer lock.Rollback()
+	if _, err := lock.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, migrationLock); err != nil {
+		return fmt.Errorf("migrate: lock: %w", err)
+	}
+	return fn()
+}
+
+// migrate applies each migration not yet applied, each in its own
+// transaction, so that a failed migration leaves the database as it was
+// before it, and the error names its file. A database that has a version
+// above the last of ms belongs to a newer program and is refused untouched.
+func (db *DB) migrate(ctx context.Context, ms []migration) error {
 	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
 		applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	files, err := migrationFiles(db.dialect)
-	if err != nil {
-		return err
+	latest := 0
+	if len(ms) > 0 {
+		latest = ms[len(ms)-1].version
 	}
-	for _, f := range files {
+	var current int
+	if err := db.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if current > latest {
+		return fmt.Errorf("migrate: the database has schema version %d, newer than this program's last migration %d; "+
+			"run the samrad that upgraded it (or a later one)", current, latest)
+	}
+	for _, m := range ms {
 		err := db.inTx(ctx, func(tx *sql.Tx) error {
-			if db.dialect == Postgres {
-				// Serialise concurrent instances starting at once.
-				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7231001)`); err != nil {
-					return err
-				}
-			}
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, f.version).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
 				return nil
 			}
-			body, err := migrationFS.ReadFile(f.name)
-			if err != nil {
-				return err
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("%s: %w", m.name, err)
 			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return fmt.Errorf("%s: %w", f.name, err)
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
-				f.version, time.Now().UTC().Format(time.RFC3339))
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
+				m.version, time.Now().UTC().Format(time.RFC3339))
 			return err
 		})
 		if err != nil {

@@ -38,6 +38,9 @@ Commands:
   indicators upload --alliance SLUG SLUG FILE  figures from JSON-stat or statbank CSV
   users create --email E --alliance SLUG    an account; password on stdin
           [--role administrator|secretariat|member_contact|reader] [--generate]
+  person export --email E | --person ID     everything held about one person, as JSON
+  person anonymise --email E [--person ID]  remove what is theirs alone, keep the public
+          [--yes]                           record (without --yes: show what would go)
 
 Every command takes --db DSN (default $SAMRAD_DB, else samrad.db).
 `
@@ -94,6 +97,8 @@ func run(ctx context.Context, e env, args []string) error {
 		return cmdUsers(ctx, e, e.stdin, rest)
 	case "indicators":
 		return cmdIndicators(ctx, e, rest)
+	case "person":
+		return cmdPerson(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

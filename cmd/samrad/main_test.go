@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,5 +158,51 @@ func TestIndicatorsCommand(t *testing.T) {
 	out, _, _ = runCLI(t, "indicators", "list", "--alliance", "vestregionen", "--db", db)
 	if !strings.Contains(out, "HTML") {
 		t.Errorf("the failed upload is not in the list:\n%s", out)
+	}
+}
+
+func TestPersonCommand(t *testing.T) {
+	db := demoDB(t)
+	const addr = "kari.nordmann@example.no"
+
+	out, _, err := runCLI(t, "person", "export", "--email", addr, "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Email    string                      `json:"email"`
+		Sections map[string][]map[string]any `json:"sections"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("export is not JSON: %v\n%s", err, out)
+	}
+	regs := doc.Sections["registrations"]
+	if doc.Email != addr || len(regs) == 0 || regs[0]["name"] != "Kari Nordmann" || regs[0]["diet"] != "Vegetar" {
+		t.Fatalf("export of %s: %s", addr, out)
+	}
+
+	// Without --yes nothing changes.
+	out, _, err = runCLI(t, "person", "anonymise", "--email", addr, "--db", db)
+	if err == nil || !strings.Contains(err.Error(), "--yes") || !strings.Contains(out, "registrations") {
+		t.Fatalf("anonymise without --yes: %v\n%s", err, out)
+	}
+	again, _, err := runCLI(t, "person", "export", "--email", addr, "--db", db)
+	if err != nil || !strings.Contains(again, "Vegetar") {
+		t.Fatalf("anonymise without --yes changed the data: %v\n%s", err, again)
+	}
+
+	out, _, err = runCLI(t, "person", "anonymise", "--email", addr, "--yes", "--db", db)
+	if err != nil || !strings.Contains(out, "registrations") {
+		t.Fatalf("anonymise: %v\n%s", err, out)
+	}
+	out, _, err = runCLI(t, "person", "export", "--email", addr, "--db", db)
+	if err != nil || strings.Contains(out, "Kari Nordmann") || strings.Contains(out, "Vegetar") || strings.Contains(out, `"id"`) {
+		t.Errorf("export after anonymising: %v\n%s", err, out)
+	}
+	if _, _, err := runCLI(t, "person", "anonymise", "--email", "not-an-address", "--yes", "--db", db); err == nil {
+		t.Error("a bad address was accepted")
+	}
+	if _, _, err := runCLI(t, "person", "export", "--db", db); err == nil {
+		t.Error("export without a person was accepted")
 	}
 }
