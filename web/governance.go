@@ -309,6 +309,10 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, v *view, statu
 	if !showDecision {
 		c.Decision = ""
 	}
+	docs, err := s.db.Documents(ctx, 0, c.ID)
+	if err != nil {
+		return err
+	}
 	v.Title, v.Nav = s.cat.T(v.Lang, "case_title", label, c.Title), "home"
 	edit := fs.Of("case_edit")
 	if edit == nil {
@@ -324,7 +328,8 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, v *view, statu
 		Edit      *form
 		Forms     forms
 		CaseTypes []samrad.CaseType
-	}{a, c, label, path, v.User.Can(a.ID, samrad.RoleSecretariat), edit, fs, caseTypes}
+		Documents []samrad.Document
+	}{a, c, label, path, v.User.Can(a.ID, samrad.RoleSecretariat), edit, fs, caseTypes, docs}
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "cases_title"), Path(v.Lang, "cases", a.Slug), label, "")
 	s.render(w, status, "case", v)
 	return nil
