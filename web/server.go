@@ -382,6 +382,7 @@ func (s *Server) routes() {
 	s.fundingRoutes(handle, post)
 	s.serviceRoutes(handle, post)
 	s.indicatorRoutes(handle, post)
+	s.oparlRoutes()
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
