@@ -118,6 +118,7 @@ var coreRoutes = map[string][2]string{
 	"alliance":       {"/allianser/{slug}", "/en/alliances/{slug}"},
 	"members":        {"/allianser/{slug}/medlemmer", "/en/alliances/{slug}/members"},
 	"members_csv":    {"/allianser/{slug}/medlemmer.csv", "/en/alliances/{slug}/members.csv"},
+	"popolo":         {"/allianser/{slug}/popolo.json", "/en/alliances/{slug}/popolo.json"},
 	"fees":           {"/allianser/{slug}/kontingent", "/en/alliances/{slug}/fees"},
 	"fees_csv":       {"/allianser/{slug}/kontingent.csv", "/en/alliances/{slug}/fees.csv"},
 	"orgs":           {"/organisasjoner", "/en/organisations"},
@@ -264,6 +265,7 @@ func (s *Server) routes() {
 	handle("alliance", s.handleAlliance)
 	handle("members", s.handleMembers)
 	handle("members_csv", s.handleMembersCSV)
+	handle("popolo", s.handlePopolo)
 	handle("fees", s.handleFees)
 	handle("fees_csv", s.handleFeesCSV)
 	handle("orgs", s.handleOrgs)
