@@ -173,6 +173,7 @@ var coreRoutes = map[string][2]string{
 	"cases":          {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
 	"case":           {"/allianser/{slug}/saker/{year}/{number}", "/en/alliances/{slug}/cases/{year}/{number}"},
 	"login":          {"/logg-inn", "/en/login"},
+	"accessibility":  {"/tilgjengelighet", "/en/accessibility"},
 	"logout":         {"/logg-ut", "/en/logout"},
 	"decide":         {"/allianser/{slug}/medlemskap/{id}", "/en/alliances/{slug}/memberships/{id}"},
 	"news":           {"/allianser/{slug}/nyheter", "/en/alliances/{slug}/news"},
@@ -293,6 +294,11 @@ func (s *Server) routes() {
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)
+	handle("accessibility", func(w http.ResponseWriter, r *http.Request, v *view) error {
+		v.Title = s.cat.T(v.Lang, "a11y_title")
+		s.render(w, http.StatusOK, "accessibility", v)
+		return nil
+	})
 	handle("news", s.handleNews)
 	handle("article", s.handleArticle)
 	handle("news_atom", s.handleNewsAtom)
