@@ -9,8 +9,8 @@ import (
 	"net/url"
 	"reflect"
 	"sort"
-	"strings"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 

@@ -391,6 +391,8 @@ func (s *Server) routes() {
 	s.serviceRoutes(handle, post)
 	s.indicatorRoutes(handle, post)
 	s.oparlRoutes()
+	s.mux.Handle("GET /robots.txt", http.HandlerFunc(s.handleRobots))
+	s.mux.Handle("GET /sitemap.xml", s.page("nb", "", s.handleSitemap))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
