@@ -702,6 +702,43 @@ func (s *Server) handleMinutesAtom(w http.ResponseWriter, r *http.Request, v *vi
 	return feed.write(w)
 }
 
+// handleDecisionsAtom is an alliance's decisions as an Atom feed: each
+// decision of a meeting whose minutes are published, newest first.
+func (s *Server) handleDecisionsAtom(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	all, err := s.db.AllianceMeetings(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	base := "https://" + r.Host
+	feed := newAtomFeed(v.Lang, s.cat.T(v.Lang, "decisions_feed_title", a.Name(v.Lang)), a.Name(v.Lang),
+		base+Path(v.Lang, "decisions_atom", a.Slug), base+Path(v.Lang, "cases", a.Slug))
+	for _, m := range all {
+		if !m.MinutesPublic() {
+			continue
+		}
+		items, err := s.db.Agenda(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if it.Decision == "" {
+				continue
+			}
+			c := it.Case
+			label := samrad.CaseNumber(a.CaseScheme, c.Number, c.Year)
+			url := base + Path(v.Lang, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number))
+			feed.add(atomEntry{Title: s.cat.T(v.Lang, "decision_entry_title", label, c.Title, m.Body.Name(v.Lang)),
+				ID: url + "#m" + strconv.FormatInt(m.ID, 10), Link: atomLink{Href: url}, Summary: it.Decision}, m.Start)
+		}
+	}
+	return feed.write(w)
+}
+
 // handleAudit shows an alliance's audit log to its administrators.
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()

@@ -169,6 +169,7 @@ var coreRoutes = map[string][2]string{
 	"meeting":        {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
 	"meetings":       {"/allianser/{slug}/moter", "/en/alliances/{slug}/meetings"},
 	"minutes_atom":   {"/allianser/{slug}/protokoller.atom", "/en/alliances/{slug}/minutes.atom"},
+	"decisions_atom": {"/allianser/{slug}/vedtak.atom", "/en/alliances/{slug}/decisions.atom"},
 	"audit":          {"/allianser/{slug}/endringslogg", "/en/alliances/{slug}/audit-log"},
 	"cases":          {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
 	"case":           {"/allianser/{slug}/saker/{year}/{number}", "/en/alliances/{slug}/cases/{year}/{number}"},
@@ -276,6 +277,7 @@ func (s *Server) routes() {
 	handle("meeting", s.handleMeeting)
 	handle("meetings", s.handleMeetings)
 	handle("minutes_atom", s.handleMinutesAtom)
+	handle("decisions_atom", s.handleDecisionsAtom)
 	handle("audit", s.handleAudit)
 	handle("document", s.handleDocument)
 	handle("m_notice", s.handleNotice)
