@@ -26,6 +26,10 @@ type Window struct {
 	Offset, Limit                                            int
 }
 
+// everything is the limit of the lists embedded in a page's objects: they
+// are read whole and not counted.
+const everything = 1 << 30
+
 // stampText is how created_at and modified_at are written, so that text
 // comparison orders them.
 const stampText = "2006-01-02T15:04:05Z"
@@ -110,12 +114,14 @@ func (db *DB) page(ctx context.Context, l openList, w Window, each func(scan fun
 	add(l.created, "<=", w.CreatedUntil)
 	add(l.modified, ">=", w.ModifiedSince)
 	add(l.modified, "<=", w.ModifiedUntil)
-	var total int
-	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+l.from+` WHERE `+where, args...).Scan(&total); err != nil {
-		return 0, err
-	}
-	if w.Limit <= 0 || w.Offset >= total {
-		return total, nil
+	total := -1 // not counted for the lists embedded in a page's objects
+	if w.Limit != everything {
+		if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+l.from+` WHERE `+where, args...).Scan(&total); err != nil {
+			return 0, err
+		}
+		if w.Limit <= 0 || w.Offset >= total {
+			return total, nil
+		}
 	}
 	args = append(args, w.Limit, w.Offset)
 	q := fmt.Sprintf(`SELECT %s, %s, %s FROM %s WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d`,
@@ -257,7 +263,7 @@ func (db *DB) OpenPeople(ctx context.Context, allianceID, id int64, w Window) ([
 	}
 	_, err = db.page(ctx, openList{cols: openSeatColumns, from: `seats s JOIN people p ON p.id = s.person_id JOIN bodies b ON b.id = s.body_id`,
 		where: `b.alliance_id = $1 AND s.person_id IN (` + placeholders(2, len(out)) + `)`, args: args,
-		created: `s.created_at`, modified: `s.modified_at`, order: `s.id`}, Window{Limit: 1 << 30},
+		created: `s.created_at`, modified: `s.modified_at`, order: `s.id`}, Window{Limit: everything},
 		func(scan func(...any) (Times, error)) error {
 			s, err := scanOpenSeat(reg, scan)
 			i := index[s.Person.ID]
@@ -318,7 +324,7 @@ func (db *DB) documentCreated() string {
 // exempt, and not attached to a meeting whose notice has not gone out.
 func (db *DB) filesList(allianceID int64) openList {
 	return openList{cols: documentColumns, from: `documents d JOIN files f ON f.sha256 = d.sha256`,
-		where: `d.alliance_id = $1 AND NOT d.exempt AND (d.meeting_id IS NULL OR d.meeting_id IN (SELECT m.id FROM meetings m WHERE ` + publicMeeting + `))`,
+		where: `d.alliance_id = $1 AND NOT d.exempt AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.id = d.meeting_id AND NOT (` + publicMeeting + `))`,
 		args:  []any{allianceID}, created: db.documentCreated(), modified: db.documentCreated(), order: `d.id`}
 }
 
@@ -352,7 +358,7 @@ func (db *DB) documentsOf(ctx context.Context, allianceID int64, column string, 
 	for _, id := range ids {
 		l.args = append(l.args, id)
 	}
-	_, err := db.page(ctx, l, Window{Limit: 1 << 30}, func(scan func(...any) (Times, error)) error {
+	_, err := db.page(ctx, l, Window{Limit: everything}, func(scan func(...any) (Times, error)) error {
 		d, err := scanOpenDocument(scan)
 		each(d)
 		return err
@@ -394,7 +400,7 @@ func (db *DB) OpenMeetings(ctx context.Context, allianceID, id int64, withPlace 
 	for _, id := range ids {
 		agenda.args = append(agenda.args, id)
 	}
-	if _, err := db.page(ctx, agenda, Window{Limit: 1 << 30}, func(scan func(...any) (Times, error)) error {
+	if _, err := db.page(ctx, agenda, Window{Limit: everything}, func(scan func(...any) (Times, error)) error {
 		it, err := scanOpenAgendaItem(scan)
 		i := index[it.MeetingID]
 		out[i].Agenda = append(out[i].Agenda, it)
@@ -441,7 +447,7 @@ func (db *DB) OpenCases(ctx context.Context, allianceID, id int64, w Window) ([]
 	for _, id := range ids {
 		agenda.args = append(agenda.args, id)
 	}
-	if _, err := db.page(ctx, agenda, Window{Limit: 1 << 30}, func(scan func(...any) (Times, error)) error {
+	if _, err := db.page(ctx, agenda, Window{Limit: everything}, func(scan func(...any) (Times, error)) error {
 		it, err := scanOpenAgendaItem(scan)
 		i := index[it.Case.ID]
 		out[i].Steps = append(out[i].Steps, it)

@@ -42,3 +42,6 @@ CREATE TRIGGER cases_modified BEFORE UPDATE ON cases FOR EACH ROW EXECUTE FUNCTI
 ALTER TABLE agenda_items ADD COLUMN created_at TEXT NOT NULL DEFAULT samrad_now_text(),
     ADD COLUMN modified_at TEXT NOT NULL DEFAULT samrad_now_text();
 CREATE TRIGGER agenda_items_modified BEFORE UPDATE ON agenda_items FOR EACH ROW EXECUTE FUNCTION samrad_touch();
+
+-- The open-data API lists an alliance's documents by id.
+CREATE INDEX documents_alliance ON documents (alliance_id, id);

@@ -73,3 +73,6 @@ END;
 CREATE TRIGGER agenda_items_modified AFTER UPDATE ON agenda_items WHEN NEW.modified_at = OLD.modified_at BEGIN
     UPDATE agenda_items SET modified_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE meeting_id = NEW.meeting_id AND case_id = NEW.case_id;
 END;
+
+-- The open-data API lists an alliance's documents by id.
+CREATE INDEX documents_alliance ON documents (alliance_id, id);
