@@ -16,7 +16,7 @@ import (
 	"github.com/samrad/samrad/store"
 )
 
-//go:embed data/*.csv
+//go:embed data/*.csv data/*.txt
 var data embed.FS
 
 // Sources of the demo data, named on the pages that show it.

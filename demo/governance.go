@@ -99,6 +99,19 @@ func loadGovernance(ctx context.Context, db *store.DB) error {
 			if err := db.CreateCase(ctx, &c); err != nil {
 				return fmt.Errorf("demo case %d/%d: %w", c.Number, c.Year, err)
 			}
+			for _, cd := range g.documents {
+				if cd.year != c.Year || cd.number != c.Number {
+					continue
+				}
+				b, err := data.ReadFile("data/" + cd.file)
+				if err != nil {
+					return err
+				}
+				doc := samrad.Document{AllianceID: a.ID, CaseID: c.ID, Title: cd.title, Filename: cd.file}
+				if err := db.AddDocument(ctx, &doc, b); err != nil {
+					return fmt.Errorf("demo document %s: %w", cd.file, err)
+				}
+			}
 		}
 	}
 	return nil
@@ -112,6 +125,13 @@ type governanceSpec struct {
 	rotations []samrad.Rotation
 	cases     []samrad.Case
 	meetings  []meetingSpec
+	documents []caseDocument
+}
+
+// caseDocument is a file of the seed documents attached to a case.
+type caseDocument struct {
+	year, number int
+	title, file  string
 }
 
 type meetingSpec struct {
@@ -206,6 +226,8 @@ func governance() []governanceSpec {
 			cases: []samrad.Case{{Year: 2017, Number: 24, Title: "Videreføring av Vestregionsamarbeidet etter 2018?", Type: samrad.CaseDiscussion,
 				Presentation: "Vedlegg til diskusjonsnotat: organisering, samarbeidsgrunnlag, vedtatte innsatsområder (regional utvikling, helse og kultur) og Vestregionens nettverk, prosjekter og samarbeidsavtaler.",
 				Source:       SourceVestregionen}},
+			// The seed document is this case's attachment, as its first line says.
+			documents: []caseDocument{{year: 2017, number: 24, title: "Vedlegg til diskusjonsnotat", file: "sak-24-2017-vedlegg.txt"}},
 		},
 	}
 }

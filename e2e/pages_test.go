@@ -85,6 +85,8 @@ func TestPagesAccessible(t *testing.T) {
 		"/organisasjoner?dato=2024-01-01&type=county",
 		"/finnes/ikke",
 		"/logg-inn",
+		"/tilgjengelighet",
+		"/en/accessibility",
 		"/allianser/vestregionen",
 		"/allianser/ore/organer/styret",
 		"/en/alliances/osloregionen/bodies/politisk-ad-hoc-gruppe",

@@ -309,6 +309,10 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, v *view, statu
 	if !showDecision {
 		c.Decision = ""
 	}
+	docs, err := s.db.Documents(ctx, 0, c.ID)
+	if err != nil {
+		return err
+	}
 	v.Title, v.Nav = s.cat.T(v.Lang, "case_title", label, c.Title), "home"
 	edit := fs.Of("case_edit")
 	if edit == nil {
@@ -324,7 +328,8 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, v *view, statu
 		Edit      *form
 		Forms     forms
 		CaseTypes []samrad.CaseType
-	}{a, c, label, path, v.User.Can(a.ID, samrad.RoleSecretariat), edit, fs, caseTypes}
+		Documents []samrad.Document
+	}{a, c, label, path, v.User.Can(a.ID, samrad.RoleSecretariat), edit, fs, caseTypes, docs}
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "cases_title"), Path(v.Lang, "cases", a.Slug), label, "")
 	s.render(w, status, "case", v)
 	return nil
@@ -693,6 +698,43 @@ func (s *Server) handleMinutesAtom(w http.ResponseWriter, r *http.Request, v *vi
 		url := base + Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10))
 		feed.add(atomEntry{Title: s.cat.T(v.Lang, "meeting_title", m.Body.Name(v.Lang), m.Label()), ID: url,
 			Link: atomLink{Href: url}, Summary: m.Minutes}, m.Start)
+	}
+	return feed.write(w)
+}
+
+// handleDecisionsAtom is an alliance's decisions as an Atom feed: each
+// decision of a meeting whose minutes are published, newest first.
+func (s *Server) handleDecisionsAtom(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	all, err := s.db.AllianceMeetings(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	base := "https://" + r.Host
+	feed := newAtomFeed(v.Lang, s.cat.T(v.Lang, "decisions_feed_title", a.Name(v.Lang)), a.Name(v.Lang),
+		base+Path(v.Lang, "decisions_atom", a.Slug), base+Path(v.Lang, "cases", a.Slug))
+	for _, m := range all {
+		if !m.MinutesPublic() {
+			continue
+		}
+		items, err := s.db.Agenda(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if it.Decision == "" {
+				continue
+			}
+			c := it.Case
+			label := samrad.CaseNumber(a.CaseScheme, c.Number, c.Year)
+			url := base + Path(v.Lang, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number))
+			feed.add(atomEntry{Title: s.cat.T(v.Lang, "decision_entry_title", label, c.Title, m.Body.Name(v.Lang)),
+				ID: url + "#m" + strconv.FormatInt(m.ID, 10), Link: atomLink{Href: url}, Summary: it.Decision}, m.Start)
+		}
 	}
 	return feed.write(w)
 }

@@ -118,6 +118,7 @@ var coreRoutes = map[string][2]string{
 	"alliance":       {"/allianser/{slug}", "/en/alliances/{slug}"},
 	"members":        {"/allianser/{slug}/medlemmer", "/en/alliances/{slug}/members"},
 	"members_csv":    {"/allianser/{slug}/medlemmer.csv", "/en/alliances/{slug}/members.csv"},
+	"popolo":         {"/allianser/{slug}/popolo.json", "/en/alliances/{slug}/popolo.json"},
 	"fees":           {"/allianser/{slug}/kontingent", "/en/alliances/{slug}/fees"},
 	"fees_csv":       {"/allianser/{slug}/kontingent.csv", "/en/alliances/{slug}/fees.csv"},
 	"orgs":           {"/organisasjoner", "/en/organisations"},
@@ -168,10 +169,12 @@ var coreRoutes = map[string][2]string{
 	"meeting":        {"/allianser/{slug}/moter/{id}", "/en/alliances/{slug}/meetings/{id}"},
 	"meetings":       {"/allianser/{slug}/moter", "/en/alliances/{slug}/meetings"},
 	"minutes_atom":   {"/allianser/{slug}/protokoller.atom", "/en/alliances/{slug}/minutes.atom"},
+	"decisions_atom": {"/allianser/{slug}/vedtak.atom", "/en/alliances/{slug}/decisions.atom"},
 	"audit":          {"/allianser/{slug}/endringslogg", "/en/alliances/{slug}/audit-log"},
 	"cases":          {"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"},
 	"case":           {"/allianser/{slug}/saker/{year}/{number}", "/en/alliances/{slug}/cases/{year}/{number}"},
 	"login":          {"/logg-inn", "/en/login"},
+	"accessibility":  {"/tilgjengelighet", "/en/accessibility"},
 	"logout":         {"/logg-ut", "/en/logout"},
 	"decide":         {"/allianser/{slug}/medlemskap/{id}", "/en/alliances/{slug}/memberships/{id}"},
 	"news":           {"/allianser/{slug}/nyheter", "/en/alliances/{slug}/news"},
@@ -264,6 +267,7 @@ func (s *Server) routes() {
 	handle("alliance", s.handleAlliance)
 	handle("members", s.handleMembers)
 	handle("members_csv", s.handleMembersCSV)
+	handle("popolo", s.handlePopolo)
 	handle("fees", s.handleFees)
 	handle("fees_csv", s.handleFeesCSV)
 	handle("orgs", s.handleOrgs)
@@ -273,6 +277,7 @@ func (s *Server) routes() {
 	handle("meeting", s.handleMeeting)
 	handle("meetings", s.handleMeetings)
 	handle("minutes_atom", s.handleMinutesAtom)
+	handle("decisions_atom", s.handleDecisionsAtom)
 	handle("audit", s.handleAudit)
 	handle("document", s.handleDocument)
 	handle("m_notice", s.handleNotice)
@@ -291,6 +296,11 @@ func (s *Server) routes() {
 	handle("cases", s.handleCases)
 	handle("case", s.handleCase)
 	handle("login", s.handleLoginForm)
+	handle("accessibility", func(w http.ResponseWriter, r *http.Request, v *view) error {
+		v.Title = s.cat.T(v.Lang, "a11y_title")
+		s.render(w, http.StatusOK, "accessibility", v)
+		return nil
+	})
 	handle("news", s.handleNews)
 	handle("article", s.handleArticle)
 	handle("news_atom", s.handleNewsAtom)
@@ -382,6 +392,9 @@ func (s *Server) routes() {
 	s.fundingRoutes(handle, post)
 	s.serviceRoutes(handle, post)
 	s.indicatorRoutes(handle, post)
+	s.oparlRoutes()
+	s.mux.Handle("GET /robots.txt", http.HandlerFunc(s.handleRobots))
+	s.mux.Handle("GET /sitemap.xml", s.page("nb", "", s.handleSitemap))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
