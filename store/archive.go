@@ -621,11 +621,13 @@ func (db *DB) importTable(ctx context.Context, tx *sql.Tx, r *archive.Reader, t 
 	for i, c := range t.Columns {
 		names[i] = c.Name
 	}
-	prefix := `INSERT INTO ` + quoteIdent(t.Name) + ` (` + columnList(t.Columns) + `) VALUES `
-	var batch [][]any
-	var all [][]any // for a table that refers to itself
-	per := max(1, 900/len(t.Columns))
-	err := r.Rows(t.Name, names, func(line int, vals []any) error {
+	ins, err := newInserter(ctx, tx, db.dialect, t)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", t.Name, err)
+	}
+	defer ins.close()
+	var all [][]any // of a table that refers to itself
+	err = r.Rows(t.Name, names, func(line int, vals []any) error {
 		row := slices.Clone(vals)
 		for i, c := range t.Columns {
 			if c.Kind == archive.Boolean && row[i] != nil && db.dialect == SQLite {
@@ -636,12 +638,8 @@ func (db *DB) importTable(ctx context.Context, tx *sql.Tx, r *archive.Reader, t 
 			all = append(all, row)
 			return nil
 		}
-		batch = append(batch, row)
-		if len(batch) >= per {
-			if err := insertBatch(ctx, tx, prefix, batch); err != nil {
-				return fmt.Errorf("import %s, rows up to line %d: %w", t.Name, line, err)
-			}
-			batch = batch[:0]
+		if err := ins.add(row); err != nil {
+			return fmt.Errorf("import %s, rows up to %s line %d: %w", t.Name, "tables/"+t.Name+".jsonl", line, err)
 		}
 		return nil
 	})
@@ -649,14 +647,72 @@ func (db *DB) importTable(ctx context.Context, tx *sql.Tx, r *archive.Reader, t 
 		return err
 	}
 	if len(t.SelfRefs) > 0 {
-		if batch, err = parentsFirst(t, all); err != nil {
+		if all, err = parentsFirst(t, all); err != nil {
 			return fmt.Errorf("import %s: %w", t.Name, err)
 		}
+		for _, row := range all {
+			if err := ins.add(row); err != nil {
+				return fmt.Errorf("import %s: %w", t.Name, err)
+			}
+		}
 	}
-	if err := insertBatch(ctx, tx, prefix, batch); err != nil {
+	if err := ins.flush(); err != nil {
 		return fmt.Errorf("import %s: %w", t.Name, err)
 	}
 	return nil
+}
+
+// inserter puts rows into a table: on SQLite one prepared statement run
+// per row (SQLite parses many numbered parameters slowly), on PostgreSQL
+// rows gathered into multi-row INSERTs (fewer round trips).
+type inserter struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	prefix string
+	stmt   *sql.Stmt
+	batch  [][]any
+	per    int
+}
+
+func newInserter(ctx context.Context, tx *sql.Tx, d Dialect, t TableSchema) (*inserter, error) {
+	prefix := `INSERT INTO ` + quoteIdent(t.Name) + ` (` + columnList(t.Columns) + `) VALUES `
+	ins := &inserter{ctx: ctx, tx: tx, prefix: prefix, per: max(1, 900/len(t.Columns))}
+	if d == SQLite {
+		params := make([]string, len(t.Columns))
+		for i := range params {
+			params[i] = fmt.Sprintf("$%d", i+1)
+		}
+		stmt, err := tx.PrepareContext(ctx, prefix+`(`+strings.Join(params, ", ")+`)`)
+		if err != nil {
+			return nil, err
+		}
+		ins.stmt = stmt
+	}
+	return ins, nil
+}
+
+func (ins *inserter) add(row []any) error {
+	if ins.stmt != nil {
+		_, err := ins.stmt.ExecContext(ins.ctx, row...)
+		return err
+	}
+	ins.batch = append(ins.batch, row)
+	if len(ins.batch) >= ins.per {
+		return ins.flush()
+	}
+	return nil
+}
+
+func (ins *inserter) flush() error {
+	err := insertBatch(ins.ctx, ins.tx, ins.prefix, ins.batch)
+	ins.batch = ins.batch[:0]
+	return err
+}
+
+func (ins *inserter) close() {
+	if ins.stmt != nil {
+		ins.stmt.Close()
+	}
 }
 
 func boolInt(b bool) int64 {
