@@ -16,7 +16,7 @@ import (
 
 func cmdImport(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("import: expected population, klass-changes or memberships")
+		return fmt.Errorf("import: expected population, klass-changes, memberships or an archive FILE.zip")
 	}
 	switch args[0] {
 	case "population":
@@ -26,7 +26,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 	case "memberships":
 		return cmdImportMemberships(ctx, e, args[1:])
 	}
-	return fmt.Errorf("import: unknown kind %q", args[0])
+	return cmdImportArchive(ctx, e, args)
 }
 
 func readInput(pos []string) ([]byte, string, error) {

@@ -36,6 +36,11 @@ Commands:
   indicators list --alliance SLUG           an alliance's steering data and last runs
   indicators refresh --alliance SLUG [SLUG] fetch from SSB (--statbank URL) or recompute
   indicators upload --alliance SLUG SLUG FILE  figures from JSON-stat or statbank CSV
+  backup --out FILE                         a checked copy of the live database
+                                            (SQLite: VACUUM INTO; PostgreSQL: pg_dump)
+  restore --from FILE [--force]             put a backup in the database's place
+  export --out FILE.zip                     the whole instance as a portable archive
+  import FILE.zip                           an archive into a new database (either engine)
   users create --email E --alliance SLUG    an account; password on stdin
           [--role administrator|secretariat|member_contact|reader] [--generate]
   person export --email E | --person ID     everything held about one person, as JSON
@@ -99,6 +104,12 @@ func run(ctx context.Context, e env, args []string) error {
 		return cmdIndicators(ctx, e, rest)
 	case "person":
 		return cmdPerson(ctx, e, rest)
+	case "backup":
+		return cmdBackup(ctx, e, rest)
+	case "restore":
+		return cmdRestore(ctx, e, rest)
+	case "export":
+		return cmdExport(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil
