@@ -36,6 +36,7 @@ Commands:
   indicators list --alliance SLUG           an alliance's steering data and last runs
   indicators refresh --alliance SLUG [SLUG] fetch from SSB (--statbank URL) or recompute
   indicators upload --alliance SLUG SLUG FILE  figures from JSON-stat or statbank CSV
+  jobs list [--job NAME] [--runs 10]        scheduled jobs, their next and last runs
   users create --email E --alliance SLUG    an account; password on stdin
           [--role administrator|secretariat|member_contact|reader] [--generate]
 
@@ -94,6 +95,8 @@ func run(ctx context.Context, e env, args []string) error {
 		return cmdUsers(ctx, e, e.stdin, rest)
 	case "indicators":
 		return cmdIndicators(ctx, e, rest)
+	case "jobs":
+		return cmdJobs(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil
