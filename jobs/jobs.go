@@ -176,7 +176,7 @@ func (s *Scheduler) runOne(ctx context.Context) (ran bool, err error) {
 		n, err := j.Run(runCtx, s.Now())
 		done <- outcome{n, err}
 	}()
-	heartbeat := time.NewTicker(s.Lease / 3)
+	heartbeat := time.NewTicker(max(s.Lease/3, time.Millisecond))
 	defer heartbeat.Stop()
 	stopping := ctx.Done()
 	var grace, abandon <-chan time.Time
