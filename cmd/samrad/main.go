@@ -41,6 +41,7 @@ Commands:
   restore --from FILE [--force]             put a backup in the database's place
   export --out FILE.zip                     the whole instance as a portable archive
   import FILE.zip                           an archive into a new database (either engine)
+  jobs list [--job NAME] [--runs 10]        scheduled jobs, their next and last runs
   users create --email E --alliance SLUG    an account; password on stdin
           [--role administrator|secretariat|member_contact|reader] [--generate]
   person export --email E | --person ID     everything held about one person, as JSON
@@ -110,6 +111,8 @@ func run(ctx context.Context, e env, args []string) error {
 		return cmdRestore(ctx, e, rest)
 	case "export":
 		return cmdExport(ctx, e, rest)
+	case "jobs":
+		return cmdJobs(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/demo"
+	"github.com/samrad/samrad/jobs"
 	"github.com/samrad/samrad/mail"
 	"github.com/samrad/samrad/outbox"
 	"github.com/samrad/samrad/pdf"
@@ -107,28 +108,39 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		defer func() { stopSending(); <-sending }()
 		srv.SetOutboxWake(out.Wake)
 	}
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	jobsDone := make(chan struct{})
 	runner := &refresh.Runner{DB: db, Log: log}
 	if *statbankURL != "" {
 		runner.Client = statbank.New(*statbankURL)
 		runner.Client.UserAgent = "Samrad (" + base + ")"
 	}
 	srv.SetIndicatorRunner(runner)
-	go func() { runJobs(jobsCtx, log, scheduled(db, srv, runner)); close(jobsDone) }()
-	defer func() { stopJobs(); <-jobsDone }()
+	// Scheduled work: every instance on the database runs the scheduler,
+	// and each due slot of a job runs on one of them. Stopping lets the run
+	// under way finish for a while, then gives it back.
+	sched := &jobs.Scheduler{DB: db, Jobs: scheduled(db, srv, runner), Log: log, Instance: jobs.NewInstanceID(), First: time.Minute}
+	log.Info("jobs: scheduler started", "instance", sched.Instance)
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan error, 1)
+	go func() { jobsDone <- sched.Run(jobsCtx) }()
+	defer func() {
+		stopJobs()
+		if err := <-jobsDone; err != nil {
+			log.Error("jobs", "err", err)
+		}
+	}()
 	return web.ListenAndServe(ctx, *addr, srv.Handler(), log)
 }
 
-// scheduled is the server's recurring work.
-func scheduled(db *store.DB, srv *web.Server, runner *refresh.Runner) []job {
-	return []job{
-		{name: "events: reminders", every: 15 * time.Minute, run: srv.SendEventReminders},
-		{name: "events: anonymise participants", every: time.Hour, run: db.AnonymiseRegistrations},
-		{name: "newsletter: delete unconfirmed sign-ups", every: time.Hour, run: func(ctx context.Context, now time.Time) (int, error) {
+// scheduled is the server's recurring work. A job's name is its key in the
+// database: renaming one starts a new schedule.
+func scheduled(db *store.DB, srv *web.Server, runner *refresh.Runner) []jobs.Job {
+	return []jobs.Job{
+		{Name: "events: reminders", Every: 15 * time.Minute, Run: srv.SendEventReminders},
+		{Name: "events: anonymise participants", Every: time.Hour, Run: db.AnonymiseRegistrations},
+		{Name: "newsletter: delete unconfirmed sign-ups", Every: time.Hour, Run: func(ctx context.Context, now time.Time) (int, error) {
 			return db.PurgeUnconfirmed(ctx, now.Add(-samrad.UnconfirmedKept))
 		}},
-		{name: "funding: deadline reminders", every: time.Hour, run: srv.SendDeadlineReminders},
-		{name: "indicators: fetch what is due", every: time.Hour, run: runner.RunDue},
+		{Name: "funding: deadline reminders", Every: time.Hour, Run: srv.SendDeadlineReminders},
+		{Name: "indicators: fetch what is due", Every: time.Hour, Run: runner.RunDue},
 	}
 }
