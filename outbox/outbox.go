@@ -8,15 +8,27 @@
 // once; and records each attempt: sent, to retry later with back-off, or
 // failed. When its context ends it starts nothing new, lets the messages
 // under way finish, records them and gives back the claims it did not use,
-// so a restart neither loses a message nor sends one twice. Only a crash
-// between the server's acceptance and the record (a few milliseconds)
-// can repeat a message, when its lease expires.
+// so a restart neither loses a message nor sends one twice.
+//
+// A crash is another matter: the server may have taken a message whose
+// result was never recorded. So right before a message's SMTP transaction
+// the sender commits that it is sending it (marks from the connections
+// under way are committed together). After a crash, a claimed message not
+// yet marked is claimed again when the lease expires; a marked one is
+// never sent again by the sender but becomes unknown ("may have been
+// sent"), counted and shown, for a person to send again if they choose.
+// An e-mail is therefore sent at most once by Samråd, and every message
+// not in doubt is sent.
 package outbox
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -44,6 +56,7 @@ type Sender struct {
 	MaxAttempts int           // attempts before a temporary failure is final; default 8
 	Backoff     func(attempt int) time.Duration
 	Now         func() time.Time
+	Instance    string // names this sender in its claims; default host, process and a random part
 
 	wake chan struct{}
 	once sync.Once
@@ -79,7 +92,20 @@ func (s *Sender) init() {
 		if s.Log == nil {
 			s.Log = slog.New(slog.DiscardHandler)
 		}
+		if s.Instance == "" {
+			s.Instance = instanceName()
+		}
 	})
+}
+
+// instanceName names one sender uniquely: the host and process for a
+// reader of the table, and a random part so that a restarted process with
+// the same pid is not taken for the one before.
+func instanceName() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
 // Backoff is the default wait before attempt n+1 after n failed attempts:
@@ -143,17 +169,27 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	}
 }
 
-// round claims one batch and sends it. The results are recorded in groups
-// as they come (one transaction for whatever has finished meanwhile), so
-// a message the server took is recorded within milliseconds.
+// round claims one batch and sends it. Each message is marked sending
+// right before its SMTP transaction (the marks of the connections under
+// way committed together), and the results are recorded in groups as they
+// come (one transaction for whatever has finished meanwhile), so a message
+// the server took is recorded within milliseconds.
 func (s *Sender) round(ctx context.Context) (int, error) {
-	msgs, err := s.DB.ClaimOutbox(ctx, s.Now(), s.Batch, s.Lease)
+	doubt, err := s.DB.ExpireSending(ctx, s.Now())
+	if err != nil {
+		return 0, err
+	}
+	if len(doubt) > 0 {
+		s.Log.Warn("outbox: may have been sent; not sent again without a person's decision", "ids", doubt)
+	}
+	msgs, err := s.DB.ClaimOutbox(ctx, s.Instance, s.Now(), s.Batch, s.Lease)
 	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
 	// Recording must happen even when ctx has ended.
 	keep := context.WithoutCancel(ctx)
 	jobs := make(chan store.OutboxMessage)
+	marks := make(chan markRequest)
 	results := make(chan store.OutboxResult, len(msgs))
 	var unsent []int64
 	var unsentMu sync.Mutex
@@ -161,7 +197,13 @@ func (s *Sender) round(ctx context.Context) (int, error) {
 	for range min(s.Connections, len(msgs)) {
 		wg.Go(func() {
 			for m := range jobs {
-				if !s.wait(ctx) {
+				ok := s.wait(ctx)
+				if ok {
+					req := markRequest{id: m.ID, ok: make(chan bool, 1)}
+					marks <- req
+					ok = <-req.ok
+				}
+				if !ok {
 					unsentMu.Lock()
 					unsent = append(unsent, m.ID)
 					unsentMu.Unlock()
@@ -174,6 +216,8 @@ func (s *Sender) round(ctx context.Context) (int, error) {
 			}
 		})
 	}
+	marked := make(chan error, 1)
+	go func() { marked <- s.mark(keep, marks) }()
 	settled := make(chan error, 1)
 	go func() { settled <- s.settle(keep, results) }()
 	for _, m := range msgs {
@@ -181,12 +225,59 @@ func (s *Sender) round(ctx context.Context) (int, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	close(marks)
 	close(results)
-	err = <-settled
-	if rerr := s.DB.ReleaseOutbox(keep, unsent...); rerr != nil {
+	err = errors.Join(<-marked, <-settled)
+	if rerr := s.DB.ReleaseOutbox(keep, s.Instance, unsent...); rerr != nil {
 		err = errors.Join(err, rerr)
 	}
 	return len(msgs) - len(unsent), err
+}
+
+// markRequest asks for one message to be marked sending; ok answers
+// whether it was, and so may be sent.
+type markRequest struct {
+	id int64
+	ok chan bool
+}
+
+// mark commits the marks the connections ask for, all that are waiting
+// in one transaction. A message it could not mark is not sent: it is no
+// longer this sender's, or the database failed (then the message stays
+// queued, or, if the mark committed after all, becomes unknown).
+func (s *Sender) mark(ctx context.Context, reqs <-chan markRequest) error {
+	var errs []error
+	for r := range reqs {
+		group := []markRequest{r}
+	more:
+		for {
+			select {
+			case r, ok := <-reqs:
+				if !ok {
+					break more
+				}
+				group = append(group, r)
+			default:
+				break more
+			}
+		}
+		ids := make([]int64, len(group))
+		for i, r := range group {
+			ids[i] = r.id
+		}
+		done, err := s.DB.MarkSending(ctx, s.Instance, s.Now(), ids...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		ours := make(map[int64]bool, len(done))
+		for _, id := range done {
+			ours[id] = true
+		}
+		for _, r := range group {
+			r.ok <- ours[r.id]
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (s *Sender) result(m store.OutboxMessage, err error) store.OutboxResult {

@@ -207,3 +207,73 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// stall hands a message to the server and then never reports back, as a
+// sender that died right after the server took the message would not.
+type stall struct {
+	mail    *mail.Sender
+	resume  chan struct{}
+	stalled chan struct{}
+	once    sync.Once
+}
+
+func (s *stall) SendRaw(ctx context.Context, from string, to []string, data []byte) error {
+	err := s.mail.SendRaw(ctx, from, to, data)
+	s.once.Do(func() { close(s.stalled) })
+	<-s.resume
+	return err
+}
+
+// TestCrashDuringSendIsInDoubtNotRepeated: a sender that stopped between
+// the server's acceptance and the record leaves that message unknown
+// (counted, not sent again) and the messages it had claimed but not begun
+// for the next sender, which sends each of them once.
+func TestCrashDuringSendIsInDoubtNotRepeated(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		srv := smtptest.Start(t)
+		const n = 30
+		queue(t, db, "newsletter_issue", n)
+		// The first sender claims 10, begins the first and hangs.
+		dead := sender(db, srv)
+		st := &stall{mail: dead.Transport.(*mail.Sender), resume: make(chan struct{}), stalled: make(chan struct{})}
+		dead.Transport, dead.Connections, dead.Batch = st, 1, 10
+		deadDone := make(chan error, 1)
+		go func() { _, err := dead.Drain(ctx); deadDone <- err }()
+		<-st.stalled
+
+		// Its lease expires; the next sender finds the first message in
+		// doubt and sends every other.
+		later := time.Now().Add(11 * time.Minute)
+		next := sender(db, srv)
+		next.Now = func() time.Time { return later }
+		if _, err := next.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c, err := db.CountOutbox(ctx, "newsletter_issue", 1)
+		if err != nil || c != (store.OutboxCounts{Sent: n - 1, Unknown: 1}) {
+			t.Fatalf("counts = %+v, %v; want %d sent, 1 unknown", c, err, n-1)
+		}
+		receivedOnce(t, srv, n)
+		// Another drain sends nothing: the unknown one stays unknown.
+		if k, err := sender(db, srv).Drain(ctx); k != 0 || err != nil {
+			t.Fatalf("drain after = %d, %v", k, err)
+		}
+		if got := len(srv.Messages()); got != n {
+			t.Fatalf("server has %d messages, want %d", got, n)
+		}
+		// The stalled sender wakes up: the server did take its message,
+		// so it is recorded as sent, and the rest of its batch (sent by
+		// the next sender meanwhile) is not its to send any more.
+		close(st.resume)
+		if err := <-deadDone; err != nil {
+			t.Fatal(err)
+		}
+		if got := len(srv.Messages()); got != n {
+			t.Fatalf("after the first sender woke: server has %d messages, want %d", got, n)
+		}
+		if c, _ := db.CountOutbox(ctx, "newsletter_issue", 1); c != (store.OutboxCounts{Sent: n}) {
+			t.Fatalf("after the first sender woke: %+v", c)
+		}
+	})
+}
