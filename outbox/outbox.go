@@ -182,10 +182,13 @@ func (s *Sender) round(ctx context.Context) (int, error) {
 	if len(doubt) > 0 {
 		s.Log.Warn("outbox: may have been sent; not sent again without a person's decision", "ids", doubt)
 	}
-	msgs, err := s.DB.ClaimOutbox(ctx, s.Instance, s.Now(), s.Batch, s.Lease)
+	now := s.Now()
+	msgs, err := s.DB.ClaimOutbox(ctx, s.Instance, now, s.Batch, s.Lease)
 	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
+	// Past its lease the claim may be another sender's: begin nothing then.
+	leaseEnd := now.Add(s.Lease)
 	// Recording must happen even when ctx has ended.
 	keep := context.WithoutCancel(ctx)
 	jobs := make(chan store.OutboxMessage)
@@ -194,25 +197,44 @@ func (s *Sender) round(ctx context.Context) (int, error) {
 	var unsent []int64
 	var unsentMu sync.Mutex
 	var wg sync.WaitGroup
+	giveBack := func(id int64) {
+		unsentMu.Lock()
+		unsent = append(unsent, id)
+		unsentMu.Unlock()
+	}
+	// take gets a connection's next message and asks for its mark; the
+	// answer comes on the channel it returns. The mark of the next message
+	// is committed while the current one is sent, so marking costs no
+	// time on the way, and a crash leaves at most one message per
+	// connection marked that was not begun.
+	take := func() (store.OutboxMessage, chan bool, bool) {
+		m, ok := <-jobs
+		if !ok {
+			return m, nil, false
+		}
+		req := markRequest{id: m.ID, ok: make(chan bool, 1)}
+		if ctx.Err() != nil {
+			req.ok <- false
+		} else {
+			marks <- req
+		}
+		return m, req.ok, true
+	}
 	for range min(s.Connections, len(msgs)) {
 		wg.Go(func() {
-			for m := range jobs {
-				ok := s.wait(ctx)
-				if ok {
-					req := markRequest{id: m.ID, ok: make(chan bool, 1)}
-					marks <- req
-					ok = <-req.ok
+			m, mark, ok := take()
+			for ok {
+				marked := <-mark
+				next, nextMark, more := take()
+				if marked && s.wait(ctx) && s.Now().Before(leaseEnd) {
+					// A message under way finishes even if ctx ends
+					// meanwhile; the transport's own timeout bounds it.
+					err := s.Transport.SendRaw(keep, m.From, []string{m.To}, m.Data)
+					results <- s.result(m, err)
+				} else {
+					giveBack(m.ID)
 				}
-				if !ok {
-					unsentMu.Lock()
-					unsent = append(unsent, m.ID)
-					unsentMu.Unlock()
-					continue
-				}
-				// A message under way finishes even if ctx ends meanwhile;
-				// the transport's own timeout bounds it.
-				err := s.Transport.SendRaw(keep, m.From, []string{m.To}, m.Data)
-				results <- s.result(m, err)
+				m, mark, ok = next, nextMark, more
 			}
 		})
 	}
@@ -243,8 +265,8 @@ type markRequest struct {
 
 // mark commits the marks the connections ask for, all that are waiting
 // in one transaction. A message it could not mark is not sent: it is no
-// longer this sender's, or the database failed (then the message stays
-// queued, or, if the mark committed after all, becomes unknown).
+// longer this sender's, or the database failed (then the claim is given
+// back, whether or not the mark committed after all).
 func (s *Sender) mark(ctx context.Context, reqs <-chan markRequest) error {
 	var errs []error
 	for r := range reqs {

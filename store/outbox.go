@@ -263,7 +263,8 @@ func (db *DB) SettleOutbox(ctx context.Context, results ...OutboxResult) error {
 }
 
 // ReleaseOutbox gives back claims the sender named by did not use (it is
-// stopping), so that the next sender need not wait for them to expire. A
+// stopping), so that the next sender need not wait for them to expire: the
+// messages, queued or marked sending but not begun, are queued again. A
 // claim that has meanwhile gone to another sender is left alone.
 func (db *DB) ReleaseOutbox(ctx context.Context, by string, ids ...int64) error {
 	if len(ids) == 0 {
@@ -273,7 +274,8 @@ func (db *DB) ReleaseOutbox(ctx context.Context, by string, ids ...int64) error 
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	_, err := db.db.ExecContext(ctx, `UPDATE outbox SET claimed_until = NULL WHERE status = 'queued' AND claimed_by = $1 AND id IN (`+placeholders(2, len(ids))+`)`, args...)
+	_, err := db.db.ExecContext(ctx, `UPDATE outbox SET status = 'queued', claimed_until = NULL
+		WHERE status IN ('queued', 'sending') AND claimed_by = $1 AND id IN (`+placeholders(2, len(ids))+`)`, args...)
 	return err
 }
 
