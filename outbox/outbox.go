@@ -170,10 +170,10 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 }
 
 // round claims one batch and sends it. Each message is marked sending
-// right before its SMTP transaction (the marks of the connections under
-// way committed together), and the results are recorded in groups as they
-// come (one transaction for whatever has finished meanwhile), so a message
-// the server took is recorded within milliseconds.
+// before its SMTP transaction, and its result recorded after it; marks
+// and results are committed together as they come (one transaction for
+// whatever has arrived meanwhile), so a message the server took is
+// recorded within milliseconds and marking costs no transaction of its own.
 func (s *Sender) round(ctx context.Context) (int, error) {
 	doubt, err := s.DB.ExpireSending(ctx, s.Now())
 	if err != nil {
@@ -192,7 +192,7 @@ func (s *Sender) round(ctx context.Context) (int, error) {
 	// Recording must happen even when ctx has ended.
 	keep := context.WithoutCancel(ctx)
 	jobs := make(chan store.OutboxMessage)
-	marks := make(chan markRequest)
+	marks := make(chan markRequest, s.Connections) // one a connection: asking never waits
 	results := make(chan store.OutboxResult, len(msgs))
 	var unsent []int64
 	var unsentMu sync.Mutex
@@ -238,10 +238,8 @@ func (s *Sender) round(ctx context.Context) (int, error) {
 			}
 		})
 	}
-	marked := make(chan error, 1)
-	go func() { marked <- s.mark(keep, marks) }()
-	settled := make(chan error, 1)
-	go func() { settled <- s.settle(keep, results) }()
+	recorded := make(chan error, 1)
+	go func() { recorded <- s.record(keep, marks, results) }()
 	for _, m := range msgs {
 		jobs <- m
 	}
@@ -249,7 +247,7 @@ func (s *Sender) round(ctx context.Context) (int, error) {
 	wg.Wait()
 	close(marks)
 	close(results)
-	err = errors.Join(<-marked, <-settled)
+	err = <-recorded
 	if rerr := s.DB.ReleaseOutbox(keep, s.Instance, unsent...); rerr != nil {
 		err = errors.Join(err, rerr)
 	}
@@ -261,45 +259,6 @@ func (s *Sender) round(ctx context.Context) (int, error) {
 type markRequest struct {
 	id int64
 	ok chan bool
-}
-
-// mark commits the marks the connections ask for, all that are waiting
-// in one transaction. A message it could not mark is not sent: it is no
-// longer this sender's, or the database failed (then the claim is given
-// back, whether or not the mark committed after all).
-func (s *Sender) mark(ctx context.Context, reqs <-chan markRequest) error {
-	var errs []error
-	for r := range reqs {
-		group := []markRequest{r}
-	more:
-		for {
-			select {
-			case r, ok := <-reqs:
-				if !ok {
-					break more
-				}
-				group = append(group, r)
-			default:
-				break more
-			}
-		}
-		ids := make([]int64, len(group))
-		for i, r := range group {
-			ids[i] = r.id
-		}
-		done, err := s.DB.MarkSending(ctx, s.Instance, s.Now(), ids...)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		ours := make(map[int64]bool, len(done))
-		for _, id := range done {
-			ours[id] = true
-		}
-		for _, r := range group {
-			r.ok <- ours[r.id]
-		}
-	}
-	return errors.Join(errs...)
 }
 
 func (s *Sender) result(m store.OutboxMessage, err error) store.OutboxResult {
@@ -317,26 +276,64 @@ func (s *Sender) result(m store.OutboxMessage, err error) store.OutboxResult {
 	return r
 }
 
-// settle records results as they arrive, all that have arrived in one
-// transaction.
-func (s *Sender) settle(ctx context.Context, results <-chan store.OutboxResult) error {
+// record commits what the connections report, all that has arrived in
+// one transaction: the results of messages sent and the marks of messages
+// about to be, answering each mark. A message it could not mark is not
+// sent: it is no longer this sender's, or the database failed (then the
+// claim is given back, whether or not the mark committed after all; a
+// result lost so leaves its message in doubt, never sent twice).
+func (s *Sender) record(ctx context.Context, marks <-chan markRequest, results <-chan store.OutboxResult) error {
 	var errs []error
-	for r := range results {
-		group := []store.OutboxResult{r}
+	for marks != nil || results != nil {
+		var group []markRequest
+		var done []store.OutboxResult
+		select {
+		case r, ok := <-marks:
+			if !ok {
+				marks = nil
+				continue
+			}
+			group = append(group, r)
+		case r, ok := <-results:
+			if !ok {
+				results = nil
+				continue
+			}
+			done = append(done, r)
+		}
 	more:
 		for {
 			select {
-			case r, ok := <-results:
+			case r, ok := <-marks:
 				if !ok {
-					break more
+					marks = nil
+					continue
 				}
 				group = append(group, r)
+			case r, ok := <-results:
+				if !ok {
+					results = nil
+					continue
+				}
+				done = append(done, r)
 			default:
 				break more
 			}
 		}
-		if err := s.DB.SettleOutbox(ctx, group...); err != nil {
+		ids := make([]int64, len(group))
+		for i, r := range group {
+			ids[i] = r.id
+		}
+		marked, err := s.DB.RecordOutbox(ctx, s.Instance, s.Now(), ids, done...)
+		if err != nil {
 			errs = append(errs, err)
+		}
+		ours := make(map[int64]bool, len(marked))
+		for _, id := range marked {
+			ours[id] = true
+		}
+		for _, r := range group {
+			r.ok <- ours[r.id]
 		}
 	}
 	return errors.Join(errs...)

@@ -130,6 +130,35 @@ func (db *DB) ClaimOutbox(ctx context.Context, by string, now time.Time, n int, 
 // marked; only those may be sent. Once this has committed, a crash can no
 // longer lead to a second sending: the message becomes unknown instead.
 func (db *DB) MarkSending(ctx context.Context, by string, now time.Time, ids ...int64) ([]int64, error) {
+	return db.RecordOutbox(ctx, by, now, ids)
+}
+
+// RecordOutbox records, in one transaction, how attempts went
+// (SettleOutbox) and that the messages mark are about to be sent
+// (MarkSending), and returns the ids it marked. A sender records both at
+// once so that the marks cost no transaction of their own.
+func (db *DB) RecordOutbox(ctx context.Context, by string, now time.Time, mark []int64, results ...OutboxResult) ([]int64, error) {
+	if len(mark) == 0 && len(results) == 0 {
+		return nil, nil
+	}
+	var marked []int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := settle(ctx, tx, results); err != nil {
+			return fmt.Errorf("settle: %w", err)
+		}
+		var err error
+		if marked, err = markSending(ctx, tx, by, now, mark); err != nil {
+			return fmt.Errorf("mark sending: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	return marked, nil
+}
+
+func markSending(ctx context.Context, tx *sql.Tx, by string, now time.Time, ids []int64) ([]int64, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -137,28 +166,22 @@ func (db *DB) MarkSending(ctx context.Context, by string, now time.Time, ids ...
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	var marked []int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', sending_at = $2
-			WHERE status = 'queued' AND claimed_by = $1 AND claimed_until > $2 AND id IN (`+placeholders(3, len(ids))+`)
-			RETURNING id`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			marked = append(marked, id)
-		}
-		return rows.Err()
-	})
+	rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', sending_at = $2
+		WHERE status = 'queued' AND claimed_by = $1 AND claimed_until > $2 AND id IN (`+placeholders(3, len(ids))+`)
+		RETURNING id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("outbox: mark sending: %w", err)
+		return nil, err
 	}
-	return marked, nil
+	defer rows.Close()
+	var marked []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		marked = append(marked, id)
+	}
+	return marked, rows.Err()
 }
 
 // ExpireSending turns the messages left sending by a sender whose claim
@@ -227,39 +250,44 @@ func (db *DB) SettleOutbox(ctx context.Context, results ...OutboxResult) error {
 	if len(results) == 0 {
 		return nil
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		log := make([][]any, 0, len(results))
-		var sent []any
-		for _, r := range results {
-			at := stamp(r.At)
-			switch {
-			case r.Err == nil:
-				sent = append(sent, r.ID)
-				log = append(log, []any{r.ID, at, true, ""})
-				continue
-			case !r.Retry.IsZero():
-				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'queued', attempts = attempts + 1, next_attempt = $2, claimed_until = NULL, last_error = $3 WHERE id = $1`,
-					r.ID, stamp(r.Retry), errText(r.Err)); err != nil {
-					return err
-				}
-			default:
-				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, status = 'failed', claimed_until = NULL, last_error = $2 WHERE id = $1`,
-					r.ID, errText(r.Err)); err != nil {
-					return err
-				}
+	return db.inTx(ctx, func(tx *sql.Tx) error { return settle(ctx, tx, results) })
+}
+
+func settle(ctx context.Context, tx *sql.Tx, results []OutboxResult) error {
+	if len(results) == 0 {
+		return nil
+	}
+	log := make([][]any, 0, len(results))
+	var sent []any
+	for _, r := range results {
+		at := stamp(r.At)
+		switch {
+		case r.Err == nil:
+			sent = append(sent, r.ID)
+			log = append(log, []any{r.ID, at, true, ""})
+			continue
+		case !r.Retry.IsZero():
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'queued', attempts = attempts + 1, next_attempt = $2, claimed_until = NULL, last_error = $3 WHERE id = $1`,
+				r.ID, stamp(r.Retry), errText(r.Err)); err != nil {
+				return err
 			}
-			log = append(log, []any{r.ID, at, false, errText(r.Err)})
-		}
-		for start := 0; start < len(sent); start += 500 {
-			ids := sent[start:min(start+500, len(sent))]
-			args := append([]any{stamp(results[0].At)}, ids...)
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, claimed_until = NULL, last_error = ''
-				WHERE id IN (`+placeholders(2, len(ids))+`)`, args...); err != nil {
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, status = 'failed', claimed_until = NULL, last_error = $2 WHERE id = $1`,
+				r.ID, errText(r.Err)); err != nil {
 				return err
 			}
 		}
-		return insertBatch(ctx, tx, `INSERT INTO outbox_attempts (message_id, at, ok, error) VALUES `, log)
-	})
+		log = append(log, []any{r.ID, at, false, errText(r.Err)})
+	}
+	for start := 0; start < len(sent); start += 500 {
+		ids := sent[start:min(start+500, len(sent))]
+		args := append([]any{stamp(results[0].At)}, ids...)
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, claimed_until = NULL, last_error = ''
+			WHERE id IN (`+placeholders(2, len(ids))+`)`, args...); err != nil {
+			return err
+		}
+	}
+	return insertBatch(ctx, tx, `INSERT INTO outbox_attempts (message_id, at, ok, error) VALUES `, log)
 }
 
 // ReleaseOutbox gives back claims the sender named by did not use (it is
