@@ -32,7 +32,7 @@ import (
 )
 
 const (
-	cycles      = 6   // kills, each followed by a restart
+	cycles      = 5   // kills, each followed by a restart
 	subscribers = 200 // confirmed subscribers each newsletter issue goes to
 	registrants = 3   // people registering at once
 	staffEmail  = "sekretariat@example.no"
