@@ -8,15 +8,27 @@
 // once; and records each attempt: sent, to retry later with back-off, or
 // failed. When its context ends it starts nothing new, lets the messages
 // under way finish, records them and gives back the claims it did not use,
-// so a restart neither loses a message nor sends one twice. Only a crash
-// between the server's acceptance and the record (a few milliseconds)
-// can repeat a message, when its lease expires.
+// so a restart neither loses a message nor sends one twice.
+//
+// A crash is another matter: the server may have taken a message whose
+// result was never recorded. So right before a message's SMTP transaction
+// the sender commits that it is sending it (marks from the connections
+// under way are committed together). After a crash, a claimed message not
+// yet marked is claimed again when the lease expires; a marked one is
+// never sent again by the sender but becomes unknown ("may have been
+// sent"), counted and shown, for a person to send again if they choose.
+// An e-mail is therefore sent at most once by Samråd, and every message
+// not in doubt is sent.
 package outbox
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -44,6 +56,7 @@ type Sender struct {
 	MaxAttempts int           // attempts before a temporary failure is final; default 8
 	Backoff     func(attempt int) time.Duration
 	Now         func() time.Time
+	Instance    string // names this sender in its claims; default host, process and a random part
 
 	wake chan struct{}
 	once sync.Once
@@ -79,7 +92,20 @@ func (s *Sender) init() {
 		if s.Log == nil {
 			s.Log = slog.New(slog.DiscardHandler)
 		}
+		if s.Instance == "" {
+			s.Instance = instanceName()
+		}
 	})
+}
+
+// instanceName names one sender uniquely: the host and process for a
+// reader of the table, and a random part so that a restarted process with
+// the same pid is not taken for the one before.
+func instanceName() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
 // Backoff is the default wait before attempt n+1 after n failed attempts:
@@ -143,50 +169,96 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	}
 }
 
-// round claims one batch and sends it. The results are recorded in groups
-// as they come (one transaction for whatever has finished meanwhile), so
-// a message the server took is recorded within milliseconds.
+// round claims one batch and sends it. Each message is marked sending
+// before its SMTP transaction, and its result recorded after it; marks
+// and results are committed together as they come (one transaction for
+// whatever has arrived meanwhile), so a message the server took is
+// recorded within milliseconds and marking costs no transaction of its own.
 func (s *Sender) round(ctx context.Context) (int, error) {
-	msgs, err := s.DB.ClaimOutbox(ctx, s.Now(), s.Batch, s.Lease)
+	doubt, err := s.DB.ExpireSending(ctx, s.Now())
+	if err != nil {
+		return 0, err
+	}
+	if len(doubt) > 0 {
+		s.Log.Warn("outbox: may have been sent; not sent again without a person's decision", "ids", doubt)
+	}
+	now := s.Now()
+	msgs, err := s.DB.ClaimOutbox(ctx, s.Instance, now, s.Batch, s.Lease)
 	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
+	// Past its lease the claim may be another sender's: begin nothing then.
+	leaseEnd := now.Add(s.Lease)
 	// Recording must happen even when ctx has ended.
 	keep := context.WithoutCancel(ctx)
 	jobs := make(chan store.OutboxMessage)
+	marks := make(chan markRequest, s.Connections) // one a connection: asking never waits
 	results := make(chan store.OutboxResult, len(msgs))
 	var unsent []int64
 	var unsentMu sync.Mutex
 	var wg sync.WaitGroup
+	giveBack := func(id int64) {
+		unsentMu.Lock()
+		unsent = append(unsent, id)
+		unsentMu.Unlock()
+	}
+	// take gets a connection's next message and asks for its mark; the
+	// answer comes on the channel it returns. The mark of the next message
+	// is committed while the current one is sent, so marking costs no
+	// time on the way, and a crash leaves at most one message per
+	// connection marked that was not begun.
+	take := func() (store.OutboxMessage, chan bool, bool) {
+		m, ok := <-jobs
+		if !ok {
+			return m, nil, false
+		}
+		req := markRequest{id: m.ID, ok: make(chan bool, 1)}
+		if ctx.Err() != nil {
+			req.ok <- false
+		} else {
+			marks <- req
+		}
+		return m, req.ok, true
+	}
 	for range min(s.Connections, len(msgs)) {
 		wg.Go(func() {
-			for m := range jobs {
-				if !s.wait(ctx) {
-					unsentMu.Lock()
-					unsent = append(unsent, m.ID)
-					unsentMu.Unlock()
-					continue
+			m, mark, ok := take()
+			for ok {
+				marked := <-mark
+				next, nextMark, more := take()
+				if marked && s.wait(ctx) && s.Now().Before(leaseEnd) {
+					// A message under way finishes even if ctx ends
+					// meanwhile; the transport's own timeout bounds it.
+					err := s.Transport.SendRaw(keep, m.From, []string{m.To}, m.Data)
+					results <- s.result(m, err)
+				} else {
+					giveBack(m.ID)
 				}
-				// A message under way finishes even if ctx ends meanwhile;
-				// the transport's own timeout bounds it.
-				err := s.Transport.SendRaw(keep, m.From, []string{m.To}, m.Data)
-				results <- s.result(m, err)
+				m, mark, ok = next, nextMark, more
 			}
 		})
 	}
-	settled := make(chan error, 1)
-	go func() { settled <- s.settle(keep, results) }()
+	recorded := make(chan error, 1)
+	go func() { recorded <- s.record(keep, marks, results) }()
 	for _, m := range msgs {
 		jobs <- m
 	}
 	close(jobs)
 	wg.Wait()
+	close(marks)
 	close(results)
-	err = <-settled
-	if rerr := s.DB.ReleaseOutbox(keep, unsent...); rerr != nil {
+	err = <-recorded
+	if rerr := s.DB.ReleaseOutbox(keep, s.Instance, unsent...); rerr != nil {
 		err = errors.Join(err, rerr)
 	}
 	return len(msgs) - len(unsent), err
+}
+
+// markRequest asks for one message to be marked sending; ok answers
+// whether it was, and so may be sent.
+type markRequest struct {
+	id int64
+	ok chan bool
 }
 
 func (s *Sender) result(m store.OutboxMessage, err error) store.OutboxResult {
@@ -204,26 +276,64 @@ func (s *Sender) result(m store.OutboxMessage, err error) store.OutboxResult {
 	return r
 }
 
-// settle records results as they arrive, all that have arrived in one
-// transaction.
-func (s *Sender) settle(ctx context.Context, results <-chan store.OutboxResult) error {
+// record commits what the connections report, all that has arrived in
+// one transaction: the results of messages sent and the marks of messages
+// about to be, answering each mark. A message it could not mark is not
+// sent: it is no longer this sender's, or the database failed (then the
+// claim is given back, whether or not the mark committed after all; a
+// result lost so leaves its message in doubt, never sent twice).
+func (s *Sender) record(ctx context.Context, marks <-chan markRequest, results <-chan store.OutboxResult) error {
 	var errs []error
-	for r := range results {
-		group := []store.OutboxResult{r}
+	for marks != nil || results != nil {
+		var group []markRequest
+		var done []store.OutboxResult
+		select {
+		case r, ok := <-marks:
+			if !ok {
+				marks = nil
+				continue
+			}
+			group = append(group, r)
+		case r, ok := <-results:
+			if !ok {
+				results = nil
+				continue
+			}
+			done = append(done, r)
+		}
 	more:
 		for {
 			select {
-			case r, ok := <-results:
+			case r, ok := <-marks:
 				if !ok {
-					break more
+					marks = nil
+					continue
 				}
 				group = append(group, r)
+			case r, ok := <-results:
+				if !ok {
+					results = nil
+					continue
+				}
+				done = append(done, r)
 			default:
 				break more
 			}
 		}
-		if err := s.DB.SettleOutbox(ctx, group...); err != nil {
+		ids := make([]int64, len(group))
+		for i, r := range group {
+			ids[i] = r.id
+		}
+		marked, err := s.DB.RecordOutbox(ctx, s.Instance, s.Now(), ids, done...)
+		if err != nil {
 			errs = append(errs, err)
+		}
+		ours := make(map[int64]bool, len(marked))
+		for _, id := range marked {
+			ours[id] = true
+		}
+		for _, r := range group {
+			r.ok <- ours[r.id]
 		}
 	}
 	return errors.Join(errs...)

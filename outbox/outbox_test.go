@@ -207,3 +207,85 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// stall hands a message to the server and then never reports back, as a
+// sender that died right after the server took the message would not.
+type stall struct {
+	mail    *mail.Sender
+	resume  chan struct{}
+	stalled chan struct{}
+	once    sync.Once
+}
+
+func (s *stall) SendRaw(ctx context.Context, from string, to []string, data []byte) error {
+	err := s.mail.SendRaw(ctx, from, to, data)
+	s.once.Do(func() { close(s.stalled) })
+	<-s.resume
+	return err
+}
+
+// TestCrashDuringSendIsInDoubtNotRepeated: a sender that stopped between
+// the server's acceptance and the record leaves that message unknown
+// (counted, not sent again), and so the next one, whose mark it committed
+// meanwhile; the messages it had claimed but not marked are left for the
+// next sender, which sends each of them once.
+func TestCrashDuringSendIsInDoubtNotRepeated(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		srv := smtptest.Start(t)
+		const n = 30
+		queue(t, db, "newsletter_issue", n)
+		// The first sender claims 10, begins the first and hangs.
+		dead := sender(db, srv)
+		st := &stall{mail: dead.Transport.(*mail.Sender), resume: make(chan struct{}), stalled: make(chan struct{})}
+		dead.Transport, dead.Connections, dead.Batch = st, 1, 10
+		deadDone := make(chan error, 1)
+		go func() { _, err := dead.Drain(ctx); deadDone <- err }()
+		<-st.stalled
+
+		// Its lease expires; the next sender finds the first two messages
+		// in doubt and sends every other.
+		later := time.Now().Add(11 * time.Minute)
+		next := sender(db, srv)
+		next.Now = func() time.Time { return later }
+		if _, err := next.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c, err := db.CountOutbox(ctx, "newsletter_issue", 1)
+		if err != nil || c != (store.OutboxCounts{Sent: n - 2, Unknown: 2}) {
+			t.Fatalf("counts = %+v, %v; want %d sent, 2 unknown", c, err, n-2)
+		}
+		seen := map[string]int{}
+		for _, m := range srv.Messages() {
+			seen[m.To[0]]++
+		}
+		for i := range n {
+			to, want := fmt.Sprintf("n%d@example.no", i), 1
+			if i == 1 {
+				want = 0 // marked, never begun
+			}
+			if seen[to] != want {
+				t.Errorf("%s received %d times, want %d", to, seen[to], want)
+			}
+		}
+		// Another drain sends nothing: the unknown ones stay unknown.
+		if k, err := sender(db, srv).Drain(ctx); k != 0 || err != nil {
+			t.Fatalf("drain after = %d, %v", k, err)
+		}
+		if got := len(srv.Messages()); got != n-1 {
+			t.Fatalf("server has %d messages, want %d", got, n-1)
+		}
+		// The stalled sender wakes up within its own lease: the server did
+		// take its message, so it is recorded as sent; it sends the one it
+		// had marked, and the rest of its batch (sent by the next sender
+		// meanwhile) is not its to send any more.
+		close(st.resume)
+		if err := <-deadDone; err != nil {
+			t.Fatal(err)
+		}
+		receivedOnce(t, srv, n)
+		if c, _ := db.CountOutbox(ctx, "newsletter_issue", 1); c != (store.OutboxCounts{Sent: n}) {
+			t.Fatalf("after the first sender woke: %+v", c)
+		}
+	})
+}

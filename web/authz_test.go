@@ -159,6 +159,7 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		"contact_email":  {"{id}": itoa(oreContacts[0].ID)},
 		"nl_issue":       {"{id}": itoa(nlIssue.ID)},
 		"nl_send":        {"{id}": itoa(nlIssue.ID)},
+		"nl_resend":      {"{id}": itoa(nlIssue.ID)},
 		"nl_unsub":       {"{list}": itoa(nlList.ID)},
 		"speaker_add":    {"{id}": itoa(gathering.Sessions[0].ID)},
 		"material_add":   {"{id}": itoa(gathering.Sessions[0].ID)},

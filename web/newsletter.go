@@ -723,6 +723,29 @@ func (s *Server) handleSendIssue(w http.ResponseWriter, r *http.Request, v *view
 		func(status int, fs forms) error { return s.issuePage(w, r, v, status, fs) })
 }
 
+// handleResendUnknown queues again the messages of a sent issue that may
+// have been sent (the sender stopped during their SMTP transaction): the
+// secretariat decides that a second copy is better than none.
+func (s *Server) handleResendUnknown(w http.ResponseWriter, r *http.Request, v *view) error {
+	a, ctx, err := s.staffAction(w, r, v)
+	if err != nil {
+		return err
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if _, err := s.db.Issue(ctx, a.ID, id); err != nil {
+		return err
+	}
+	n, err := s.db.ResendUnknown(ctx, a.ID, "newsletter_issue", id, time.Now())
+	if err != nil {
+		return err
+	}
+	if n > 0 && s.wake != nil {
+		s.wake()
+	}
+	http.Redirect(w, r, Path(v.Lang, "nl_issue", a.Slug, r.PathValue("id")), http.StatusSeeOther)
+	return nil
+}
+
 // SetOutboxWake gives the server a function that tells the outbox sender
 // new messages are queued.
 func (s *Server) SetOutboxWake(f func()) { s.wake = f }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -241,4 +242,103 @@ func TestNewsletterSubscribeConfirmReceiveUnsubscribe(t *testing.T) {
 	if n, err := db.SendIssue(ctx, ore.ID, second.ID, func(samrad.Subscriber) (store.OutboxMessage, error) { return store.OutboxMessage{}, nil }); n != 0 || err != nil {
 		t.Fatalf("second issue queued %d, %v", n, err)
 	}
+}
+
+// TestIssueInDoubtShownAndResent: messages a sender left in the middle of
+// their SMTP transaction (it crashed) are counted and listed as "may have
+// been sent", are not sent again by themselves, and are sent again when
+// the secretariat asks for it.
+func TestIssueInDoubtShownAndResent(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := demo.Load(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv.Handler())
+		defer ts.Close()
+		smtp := smtptest.Start(t)
+		transport := mail.NewSender(mail.SMTPConfig{Host: smtp.Host(), Port: smtp.Port(), Timeout: 10 * time.Second})
+		srv.SetMailer(transport, mail.Address{Name: "Samråd", Email: "post@samrad.example.no"}, ts.URL)
+		ore, _ := db.AllianceBySlug(ctx, "ore")
+		lists, _ := db.Lists(ctx, ore.ID)
+		at := time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")
+		for i := range 3 {
+			if _, err := db.SQL().ExecContext(ctx, `INSERT INTO subscribers (alliance_id, email, name, lang, status, consent, signed_up_at, confirmed_at)
+				VALUES ($1, $2, 'A', 'nb', 'confirmed', 'samtykke', $3, $3)`, ore.ID, fmt.Sprintf("a%d@example.no", i), at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.SQL().ExecContext(ctx, `INSERT INTO subscriptions (subscriber_id, list_id) SELECT id, $1 FROM subscribers WHERE alliance_id = $2`, lists[0].ID, ore.ID); err != nil {
+			t.Fatal(err)
+		}
+		issue := samrad.NewsletterIssue{AllianceID: ore.ID, ListID: lists[0].ID, Subject: "Nytt fra Brussel", Intro: "Hei."}
+		if err := db.SaveIssue(ctx, &issue); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateUser(ctx, "sekretariat@example.no", "S", "et langt passord her", ore.ID, samrad.RoleSecretariat, fastHash); err != nil {
+			t.Fatal(err)
+		}
+		staff := newBrowser(t, ts.URL)
+		if resp := staff.login("sekretariat@example.no", "et langt passord her"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login: %d", resp.StatusCode)
+		}
+		issuePath := fmt.Sprintf("/allianser/ore/nyhetsbrev/utgaver/%d", issue.ID)
+		_, page := staff.get(issuePath)
+		if resp, body := staff.post(issuePath+"/send", url.Values{"csrf": {staff.csrf(page)}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("send: %d\n%s", resp.StatusCode, body)
+		}
+		// A sender claims the three, marks two as being sent and dies.
+		now := time.Now()
+		claimed, err := db.ClaimOutbox(ctx, "krasjet", now, 10, time.Minute)
+		if err != nil || len(claimed) != 3 {
+			t.Fatalf("claimed %d, %v", len(claimed), err)
+		}
+		if marked, err := db.MarkSending(ctx, "krasjet", now, claimed[0].ID, claimed[1].ID); err != nil || len(marked) != 2 {
+			t.Fatalf("marked %v, %v", marked, err)
+		}
+		// Its claim expires: the third is sent, the two are in doubt.
+		later := now.Add(2 * time.Minute)
+		s := &outbox.Sender{DB: db, Transport: transport, Now: func() time.Time { return later }}
+		if _, err := s.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(smtp.Messages()) != 1 {
+			t.Fatalf("delivered %d, want 1", len(smtp.Messages()))
+		}
+		if c, _ := db.CountOutbox(ctx, "newsletter_issue", issue.ID); c != (store.OutboxCounts{Sent: 1, Unknown: 2}) {
+			t.Fatalf("counts %+v", c)
+		}
+		_, page = staff.get(issuePath)
+		if strings.Count(page, "<td>Kan være sendt</td>") != 2 || !strings.Contains(page, "Sendingen stoppet mens 2 meldinger") {
+			t.Errorf("the issue page does not show the two in doubt:\n%s", page)
+		}
+		if _, en := staff.get(fmt.Sprintf("/en/alliances/ore/newsletter/issues/%d", issue.ID)); !strings.Contains(en, "May have been sent") || !strings.Contains(en, "Send again to the 2") {
+			t.Errorf("the English issue page does not show them")
+		}
+		if _, admin := staff.get("/allianser/ore/nyhetsbrev/redaksjon"); !strings.Contains(admin, "Kan være sendt") {
+			t.Errorf("the editor's page has no column for them")
+		}
+		// Not sent again by themselves.
+		if n, _ := s.Drain(ctx); n != 0 || len(smtp.Messages()) != 1 {
+			t.Fatalf("drained %d; server has %d", n, len(smtp.Messages()))
+		}
+		// The secretariat sends them again.
+		if resp, body := staff.post(issuePath+"/send-pa-nytt", url.Values{"csrf": {staff.csrf(page)}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("resend: %d\n%s", resp.StatusCode, body)
+		}
+		s.Now = time.Now
+		if _, err := s.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(smtp.Messages()) != 3 {
+			t.Fatalf("delivered %d after the resend, want 3", len(smtp.Messages()))
+		}
+		if c, _ := db.CountOutbox(ctx, "newsletter_issue", issue.ID); c != (store.OutboxCounts{Sent: 3}) {
+			t.Fatalf("counts after the resend %+v", c)
+		}
+	})
 }

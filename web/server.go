@@ -200,6 +200,7 @@ var coreRoutes = map[string][2]string{
 	"nl_issue_add":   {"/allianser/{slug}/nyhetsbrev/utgaver", "/en/alliances/{slug}/newsletter/issues"},
 	"nl_issue":       {"/allianser/{slug}/nyhetsbrev/utgaver/{id}", "/en/alliances/{slug}/newsletter/issues/{id}"},
 	"nl_send":        {"/allianser/{slug}/nyhetsbrev/utgaver/{id}/send", "/en/alliances/{slug}/newsletter/issues/{id}/send"},
+	"nl_resend":      {"/allianser/{slug}/nyhetsbrev/utgaver/{id}/send-pa-nytt", "/en/alliances/{slug}/newsletter/issues/{id}/resend"},
 	"events":         {"/allianser/{slug}/arrangementer", "/en/alliances/{slug}/events"},
 	"events_ics":     {"/allianser/{slug}/arrangementer.ics", "/en/alliances/{slug}/events.ics"},
 	"event_new":      {"/allianser/{slug}/arrangementer/nytt", "/en/alliances/{slug}/events/new"},
@@ -366,6 +367,7 @@ func (s *Server) routes() {
 	post("nl_issue_add", s.handleNewIssue)
 	post("nl_issue", s.handleSaveIssue)
 	post("nl_send", s.handleSendIssue)
+	post("nl_resend", s.handleResendUnknown)
 	handle("events", s.handleEvents)
 	handle("events_ics", s.handleEventsICS)
 	handle("event", s.handleEvent)

@@ -35,6 +35,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	smtpTLS := f.Bool("smtp-starttls", true, "require STARTTLS (off only for a local relay)")
 	mailFrom := f.String("mail-from", os.Getenv("SAMRAD_MAIL_FROM"), "sender address of notices, e.g. \"Sekretariatet <post@example.no>\"")
 	mailRate := f.Float64("mail-rate", 20, "e-mail messages per second at most (the relay's limit)")
+	mailLease := f.Duration("mail-lease", 10*time.Minute, "how long the outbox sender holds a claim; after a crash, messages claimed and not begun wait this long")
 	baseURL := f.String("base-url", os.Getenv("SAMRAD_BASE_URL"), "public address for links in e-mail (default http://ADDR)")
 	statbankURL := f.String("statbank", cmp.Or(os.Getenv("SAMRAD_STATBANK"), statbank.DefaultBaseURL), "SSB's PxWebApi v2, for the indicators (\"\": none)")
 	if _, err := f.parse(args); err != nil {
@@ -101,7 +102,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		srv.SetMailer(sender, mail.Address{Name: from.Name, Email: from.Address}, base)
 		// The outbox is delivered while the server runs; stopping lets the
 		// messages under way finish and gives back the rest.
-		out := &outbox.Sender{DB: db, Transport: sender, Log: log, Rate: *mailRate}
+		out := &outbox.Sender{DB: db, Transport: sender, Log: log, Rate: *mailRate, Lease: *mailLease}
 		sending := make(chan error, 1)
 		sendCtx, stopSending := context.WithCancel(ctx)
 		go func() { sending <- out.Run(sendCtx) }()
