@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 	"time"
 )
 
@@ -64,6 +68,12 @@ func Inspect(ctx context.Context, dsn string) (Schema, error) {
 	if dialect == Postgres {
 		driver = "pgx"
 	} else {
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return Schema{Dialect: dialect}, fmt.Errorf("no SQLite database at %s: %w", path, fs.ErrNotExist)
+		} else if err != nil {
+			return Schema{Dialect: dialect}, err
+		}
 		driverDSN += "&mode=ro" // a check must not create the file
 	}
 	sqldb, err := sql.Open(driver, driverDSN)

@@ -22,6 +22,9 @@ const usage = `Usage: samrad COMMAND [flags]
 
 Commands:
   serve [--addr 127.0.0.1:8080] [--demo]   serve the web application
+          [--config FILE]                   settings: flags > SAMRAD_KEY > file
+  config check [--config FILE]              validate the settings, show them and
+                                            where each came from, check the database
   demo load                                 load the demo data
   orgs show CODE                            an organisation and its succession
   orgs list --at DATE [--kind KIND]         organisations that existed on a date
@@ -80,6 +83,8 @@ func run(ctx context.Context, e env, args []string) error {
 	switch cmd {
 	case "serve":
 		return cmdServe(ctx, e, rest)
+	case "config":
+		return cmdConfig(ctx, e, rest)
 	case "demo":
 		return cmdDemo(ctx, e, rest)
 	case "orgs":
