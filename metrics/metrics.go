@@ -92,9 +92,13 @@ type vec[T any] struct {
 	name, help string
 	labels     []string
 	mu         sync.RWMutex
-	series     map[string]*T
-	values     map[string][]string
+	series     map[string]entry[T] // by label values joined with \xff
 	make       func() *T
+}
+
+type entry[T any] struct {
+	labels string // as written: a="x",b="y"
+	s      *T
 }
 
 func newVec[T any](name, help string, labels []string, mk func() *T) *vec[T] {
@@ -103,7 +107,7 @@ func newVec[T any](name, help string, labels []string, mk func() *T) *vec[T] {
 			panic("metrics: bad label name " + strconv.Quote(l))
 		}
 	}
-	return &vec[T]{name: name, help: help, labels: labels, series: map[string]*T{}, values: map[string][]string{}, make: mk}
+	return &vec[T]{name: name, help: help, labels: labels, series: map[string]entry[T]{}, make: mk}
 }
 
 // with returns the series for the label values, creating it on first use.
@@ -113,36 +117,32 @@ func (v *vec[T]) with(values []string) *T {
 	}
 	key := strings.Join(values, "\xff")
 	v.mu.RLock()
-	s, ok := v.series[key]
+	e, ok := v.series[key]
 	v.mu.RUnlock()
 	if ok {
-		return s
+		return e.s
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if s, ok := v.series[key]; ok {
-		return s
+	if e, ok := v.series[key]; ok {
+		return e.s
 	}
-	s = v.make()
-	v.series[key] = s
-	v.values[key] = slices.Clone(values)
-	return s
+	e = entry[T]{labels: labelText(v.labels, values), s: v.make()}
+	v.series[key] = e
+	return e.s
 }
 
 // each calls fn for every series in a stable order (by label values).
 func (v *vec[T]) each(fn func(labels string, s *T)) {
 	v.mu.RLock()
-	keys := make([]string, 0, len(v.series))
-	for k := range v.series {
-		keys = append(keys, k)
+	entries := make([]entry[T], 0, len(v.series))
+	for _, e := range v.series {
+		entries = append(entries, e)
 	}
 	v.mu.RUnlock()
-	slices.Sort(keys)
-	for _, k := range keys {
-		v.mu.RLock()
-		s, vals := v.series[k], v.values[k]
-		v.mu.RUnlock()
-		fn(labelText(v.labels, vals), s)
+	slices.SortFunc(entries, func(a, b entry[T]) int { return cmp.Compare(a.labels, b.labels) })
+	for _, e := range entries {
+		fn(e.labels, e.s)
 	}
 }
 
@@ -179,8 +179,14 @@ func (c *CounterVec) With(values ...string) *Counter { return c.v.with(values) }
 
 func (c *CounterVec) header() (string, string, string) { return c.v.name, c.v.help, "counter" }
 
+// write leaves out series never counted, so that series made ahead of
+// use (one per route and status class) appear when they first count.
 func (c *CounterVec) write(_ context.Context, w *bufio.Writer) error {
-	c.v.each(func(labels string, s *Counter) { sample(w, c.v.name, labels, s.Value()) })
+	c.v.each(func(labels string, s *Counter) {
+		if s.Value() != 0 {
+			sample(w, c.v.name, labels, s.Value())
+		}
+	})
 	return nil
 }
 
@@ -319,7 +325,15 @@ func (h *HistogramVec) header() (string, string, string) { return h.v.name, h.v.
 func (h *HistogramVec) write(_ context.Context, w *bufio.Writer) error {
 	h.v.each(func(labels string, s *Histogram) {
 		// Read the buckets first: the count is their total, so the +Inf
-		// bucket and _count always agree within one scrape.
+		// bucket and _count always agree within one scrape. A histogram
+		// with no observations is left out, as an unused counter is.
+		var total uint64
+		for i := range s.counts {
+			total += s.counts[i].Load()
+		}
+		if total == 0 {
+			return
+		}
 		var cum uint64
 		for i, b := range s.bounds {
 			cum += s.counts[i].Load()

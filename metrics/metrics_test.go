@@ -142,3 +142,26 @@ func BenchmarkCounterAndHistogram(b *testing.B) {
 		}
 	})
 }
+
+func TestSeriesMadeAheadAppearAtFirstUse(t *testing.T) {
+	r := metrics.New()
+	c := r.Counter("c_total", "C.", "route")
+	h := r.Histogram("h_seconds", "H.", []float64{1}, "route")
+	unused, used := c.With("unused"), c.With("used")
+	h.With("unused")
+	used.Inc()
+	h.With("used").Observe(2)
+	_ = unused
+	_, samples, _ := scrape(t, r)
+	for _, s := range samples {
+		if s.Labels["route"] == "unused" {
+			t.Errorf("unused series written: %+v", s)
+		}
+	}
+	if v, ok := metrics.Find(samples, "c_total", "route", "used"); !ok || v != 1 {
+		t.Errorf("used counter = %v %v", v, ok)
+	}
+	if v, ok := metrics.Find(samples, "h_seconds_bucket", "route", "used", "le", "+Inf"); !ok || v != 1 {
+		t.Errorf("used histogram = %v %v", v, ok)
+	}
+}
