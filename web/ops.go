@@ -232,7 +232,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, h http.Handler, sd 
 	case <-ctx.Done():
 	}
 	s.ops.draining.Store(true)
-	s.log.Info("shutting down: not ready", "delay", sd.Delay)
+	s.log.Info("shutting down: not ready", "delay", sd.Delay.String())
 	if sd.Delay > 0 {
 		time.Sleep(sd.Delay)
 	}

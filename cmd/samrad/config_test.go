@@ -215,3 +215,18 @@ func TestServeRefusesABadConfiguration(t *testing.T) {
 		t.Fatalf("serve with smtp and no sender: %v", err)
 	}
 }
+
+// TestExampleConfigIsValid keeps the shipped example loadable.
+func TestExampleConfigIsValid(t *testing.T) {
+	cleanEnv(t)
+	c, err := loadConf(t, "--config", "../../deploy/samrad.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems := c.validate(); len(problems) > 0 {
+		t.Fatalf("deploy/samrad.conf: %v", problems)
+	}
+	if c.source["smtp"] == "default" || c.source["addr"] == "default" {
+		t.Errorf("keys not read from the example: %v", c.source)
+	}
+}
