@@ -58,6 +58,10 @@ type Sender struct {
 	Now         func() time.Time
 	Instance    string // names this sender in its claims; default host, process and a random part
 
+	// Observe, if set, is told the outcome of every attempt as it is
+	// recorded, e.g. to count e-mails for monitoring. It must not block.
+	Observe func(kind string, outcome Outcome)
+
 	wake chan struct{}
 	once sync.Once
 
@@ -107,6 +111,15 @@ func instanceName() string {
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b))
 }
+
+// Outcome is how one attempt to send a message ended.
+type Outcome string
+
+const (
+	Sent    Outcome = "sent"    // the server took the message
+	Retried Outcome = "retried" // a temporary failure; it is queued again
+	Failed  Outcome = "failed"  // a permanent failure, or the last attempt
+)
 
 // Backoff is the default wait before attempt n+1 after n failed attempts:
 // 1, 2, 4 … minutes, at most 6 hours.
@@ -263,15 +276,20 @@ type markRequest struct {
 
 func (s *Sender) result(m store.OutboxMessage, err error) store.OutboxResult {
 	r := store.OutboxResult{ID: m.ID, At: s.Now(), Err: err}
-	if err == nil {
-		return r
-	}
+	outcome := Sent
 	attempt := m.Attempts + 1
-	if mail.IsTemporary(err) && attempt < s.MaxAttempts {
+	switch {
+	case err == nil:
+	case mail.IsTemporary(err) && attempt < s.MaxAttempts:
+		outcome = Retried
 		r.Retry = r.At.Add(s.Backoff(attempt))
 		s.Log.Warn("outbox: will retry", "id", m.ID, "kind", m.Kind, "attempt", attempt, "retry", r.Retry, "err", err)
-	} else {
+	default:
+		outcome = Failed
 		s.Log.Error("outbox: failed", "id", m.ID, "kind", m.Kind, "attempt", attempt, "err", err)
+	}
+	if s.Observe != nil {
+		s.Observe(m.Kind, outcome)
 	}
 	return r
 }

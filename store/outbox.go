@@ -426,3 +426,13 @@ func placeholders(from, n int) string {
 	}
 	return b.String()
 }
+
+// OutboxDepth counts the messages queued and not yet sent, due or not: the
+// outbox's backlog, for monitoring.
+func (db *DB) OutboxDepth(ctx context.Context) (int, error) {
+	var n int
+	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'queued'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("outbox: depth: %w", err)
+	}
+	return n, nil
+}

@@ -5,11 +5,9 @@
 package web
 
 import (
-	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -53,6 +51,7 @@ type Server struct {
 
 	registered []Route
 	reveals    revealLimiter // e-mail addresses shown, per client
+	ops        ops           // readiness, metrics (ops.go)
 }
 
 // New builds the server's templates and routes.
@@ -90,7 +89,11 @@ func New(db *store.DB, log *slog.Logger) (*Server, error) {
 
 // Handler returns the root handler with the common middleware.
 func (s *Server) Handler() http.Handler {
-	return s.recoverer(s.securityHeaders(s.logRequests(s.mux)))
+	h := s.recoverer(s.securityHeaders(s.logRequests(s.mux)))
+	if s.ops.metrics != nil {
+		h = s.measure(h)
+	}
+	return h
 }
 
 // routeTable maps a route name to its path in each language: the core
@@ -398,10 +401,9 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /robots.txt", http.HandlerFunc(s.handleRobots))
 	s.mux.Handle("GET /sitemap.xml", s.page("nb", "", s.handleSitemap))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
-	s.mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "ok")
-	}))
+	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
+	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
+	s.mux.HandleFunc("GET /metrics", s.handleMetrics)
 	notFound := func(lang string) http.Handler {
 		return s.page(lang, "", func(w http.ResponseWriter, r *http.Request, v *view) error {
 			return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(lang, "not_found_text"))
@@ -545,6 +547,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -567,31 +572,4 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
-}
-
-// ListenAndServe serves until ctx ends, then shuts down gracefully.
-func ListenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    1 << 16,
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("serving", "addr", "http://"+addr)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }

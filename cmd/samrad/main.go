@@ -22,6 +22,9 @@ const usage = `Usage: samrad COMMAND [flags]
 
 Commands:
   serve [--addr 127.0.0.1:8080] [--demo]   serve the web application
+          [--config FILE]                   settings: flags > SAMRAD_KEY > file
+  config check [--config FILE]              validate the settings, show them and
+                                            where each came from, check the database
   demo load                                 load the demo data
   orgs show CODE                            an organisation and its succession
   orgs list --at DATE [--kind KIND]         organisations that existed on a date
@@ -60,6 +63,8 @@ type env struct {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal starts a graceful stop; a second ends the process.
+	context.AfterFunc(ctx, stop)
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
 	if err := run(ctx, e, os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -89,6 +94,8 @@ func run(ctx context.Context, e env, args []string) error {
 	switch cmd {
 	case "serve":
 		return cmdServe(ctx, e, rest)
+	case "config":
+		return cmdConfig(ctx, e, rest)
 	case "demo":
 		return cmdDemo(ctx, e, rest)
 	case "orgs":

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -27,24 +25,18 @@ import (
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
-	f := newFlags(e, "serve")
-	addr := f.String("addr", "127.0.0.1:8080", "address to listen on")
-	withDemo := f.Bool("demo", false, "load the demo data (into a fresh temporary database unless --db is given)")
-	smtpAddr := f.String("smtp", os.Getenv("SAMRAD_SMTP"), "SMTP server host:port for notices (empty: no e-mail)")
-	smtpUser := f.String("smtp-user", os.Getenv("SAMRAD_SMTP_USER"), "SMTP user (password in SAMRAD_SMTP_PASSWORD)")
-	smtpTLS := f.Bool("smtp-starttls", true, "require STARTTLS (off only for a local relay)")
-	mailFrom := f.String("mail-from", os.Getenv("SAMRAD_MAIL_FROM"), "sender address of notices, e.g. \"Sekretariatet <post@example.no>\"")
-	mailRate := f.Float64("mail-rate", 20, "e-mail messages per second at most (the relay's limit)")
-	mailLease := f.Duration("mail-lease", 10*time.Minute, "how long the outbox sender holds a claim; after a crash, messages claimed and not begun wait this long")
-	baseURL := f.String("base-url", os.Getenv("SAMRAD_BASE_URL"), "public address for links in e-mail (default http://ADDR)")
-	statbankURL := f.String("statbank", cmp.Or(os.Getenv("SAMRAD_STATBANK"), statbank.DefaultBaseURL), "SSB's PxWebApi v2, for the indicators (\"\": none)")
-	if _, err := f.parse(args); err != nil {
+	c := newServeConfig(e, "serve")
+	if err := c.load(args); err != nil {
 		return err
 	}
+	if problems := c.validate(); len(problems) > 0 {
+		return fmt.Errorf("configuration:\n%w", errors.Join(problems...))
+	}
+	// The names the wiring below uses.
+	addr, withDemo, smtpAddr, smtpUser, smtpTLS, mailFrom, mailRate, baseURL, statbankURL := c.addr, c.demo, c.smtp, c.smtpUser, c.smtpTLS, c.mailFrom, c.mailRate, c.baseURL, c.statbank
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	dbGiven := os.Getenv("SAMRAD_DB") != ""
-	f.Visit(func(fl *flag.Flag) { dbGiven = dbGiven || fl.Name == "db" })
-	dsn := *f.db
+	dbGiven := c.source["db"] != "default"
+	dsn := *c.f.db
 	if *withDemo && !dbGiven {
 		dir, err := os.MkdirTemp("", "samrad-demo-")
 		if err != nil {
@@ -77,6 +69,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		base = "http://" + *addr
 	}
 	srv.SetBaseURL(base)
+	reg := newMetrics(db)
+	srv.SetMetrics(reg.Registry, *c.metricsToken)
 	if bin, err := pdf.FindChromium(); err != nil {
 		log.Warn("PDF files are off", "reason", err)
 	} else {
@@ -97,16 +91,16 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("--mail-from: %w", err)
 		}
-		sender := mail.NewSender(mail.SMTPConfig{Host: host, Port: port, Username: *smtpUser, Password: os.Getenv("SAMRAD_SMTP_PASSWORD"),
+		sender := mail.NewSender(mail.SMTPConfig{Host: host, Port: port, Username: *smtpUser, Password: *c.smtpPassword,
 			StartTLS: *smtpTLS, Timeout: 30 * time.Second})
 		srv.SetMailer(sender, mail.Address{Name: from.Name, Email: from.Address}, base)
 		// The outbox is delivered while the server runs; stopping lets the
 		// messages under way finish and gives back the rest.
-		out := &outbox.Sender{DB: db, Transport: sender, Log: log, Rate: *mailRate, Lease: *mailLease}
+		out := &outbox.Sender{DB: db, Transport: sender, Log: log, Rate: *mailRate, Lease: *c.mailLease, Observe: reg.email}
 		sending := make(chan error, 1)
-		sendCtx, stopSending := context.WithCancel(ctx)
+		sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx)) // stopped after the last request
 		go func() { sending <- out.Run(sendCtx) }()
-		defer func() { stopSending(); <-sending }()
+		defer func() { stopSending(); <-sending; log.Info("outbox stopped") }()
 		srv.SetOutboxWake(out.Wake)
 	}
 	runner := &refresh.Runner{DB: db, Log: log}
@@ -116,11 +110,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	srv.SetIndicatorRunner(runner)
 	// Scheduled work: every instance on the database runs the scheduler,
-	// and each due slot of a job runs on one of them. Stopping lets the run
-	// under way finish for a while, then gives it back.
+	// and each due slot of a job runs on one of them. It is stopped after the
+	// last request: the run under way finishes for a while, then is given back.
 	sched := &jobs.Scheduler{DB: db, Jobs: scheduled(db, srv, runner), Log: log, Instance: jobs.NewInstanceID(), First: time.Minute}
 	log.Info("jobs: scheduler started", "instance", sched.Instance)
-	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan error, 1)
 	go func() { jobsDone <- sched.Run(jobsCtx) }()
 	defer func() {
@@ -129,7 +123,10 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			log.Error("jobs", "err", err)
 		}
 	}()
-	return web.ListenAndServe(ctx, *addr, srv.Handler(), log)
+	// On SIGTERM: /readyz turns 503, the listener closes, requests under
+	// way finish; then the deferred calls stop the jobs and the outbox and
+	// close the database.
+	return srv.ListenAndServe(ctx, *addr, srv.Handler(), web.Shutdown{Delay: *c.shutdownDelay, Timeout: *c.shutdownTimeout})
 }
 
 // scheduled is the server's recurring work. A job's name is its key in the
