@@ -431,7 +431,7 @@ func placeholders(from, n int) string {
 // outbox's backlog, for monitoring.
 func (db *DB) OutboxDepth(ctx context.Context) (int, error) {
 	var n int
-	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'queued'`).Scan(&n); err != nil {
+	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("outbox: depth: %w", err)
 	}
 	return n, nil

@@ -66,7 +66,7 @@ func TestOutboxDepthCountsQueuedMessagesOnly(t *testing.T) {
 		if err := db.Enqueue(ctx, msgs...); err != nil {
 			t.Fatal(err)
 		}
-		claimed, err := db.ClaimOutbox(ctx, time.Now().Add(time.Minute), 2, time.Minute)
+		claimed, err := db.ClaimOutbox(ctx, "test", time.Now().Add(time.Minute), 2, time.Minute)
 		if err != nil || len(claimed) != 2 {
 			t.Fatalf("claim = %d, %v", len(claimed), err)
 		}
