@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -84,9 +83,9 @@ func checkCSRF(r *http.Request, v *view) error {
 func parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormSize)
 	if err := r.ParseForm(); err != nil {
-		return samrad.Errorf(samrad.EINVALID, "the form could not be read")
+		return formError(err)
 	}
-	return nil
+	return countFields(r)
 }
 
 type loginData struct {
@@ -109,12 +108,22 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	data := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: localPath(r.PostFormValue("next")), CSRF: s.anonymousCSRF(w, r)}
-	host, _, _ := net.SplitHostPort(r.RemoteAddr)
-	u, err := s.db.Authenticate(r.Context(), data.Email, r.PostFormValue("password"), host)
+	// Attempts are limited per client address (publicPosts) and per
+	// account; failures, besides, lock both for a while (store.Authenticate).
+	var u *samrad.User
+	err := s.allow(r, loginMailLimit, "email:"+strings.ToLower(data.Email))
+	if err == nil {
+		u, err = s.db.Authenticate(r.Context(), data.Email, r.PostFormValue("password"), s.clientIP(r))
+	}
 	if err != nil {
 		status := http.StatusUnauthorized
 		data.Error = s.cat.T(v.Lang, "login_failed")
-		if err == store.ErrThrottled {
+		var limited *limitedError
+		if errors.As(err, &limited) {
+			retryAfter(w, limited)
+			status, data.Error = http.StatusTooManyRequests, s.cat.T(v.Lang, "login_throttled")
+		} else if err == store.ErrThrottled {
+			w.Header().Set("Retry-After", strconv.Itoa(int(store.LoginWindow.Seconds())))
 			status, data.Error = http.StatusTooManyRequests, s.cat.T(v.Lang, "login_throttled")
 		} else if samrad.ErrorCode(err) != samrad.EUNAUTHORIZED {
 			return err
@@ -211,13 +220,16 @@ func (s *Server) uploadAction(w http.ResponseWriter, r *http.Request, v *view, l
 	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
 		return a, nil, err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
+	limitBody(w, r, limit+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); errors.Is(err, http.ErrNotMultipart) {
 		if err := r.ParseForm(); err != nil {
-			return a, nil, samrad.Errorf(samrad.EINVALID, "the form could not be read")
+			return a, nil, formError(err)
 		}
 	} else if err != nil {
 		return a, nil, samrad.FieldErrorf("file", "%s", s.cat.T(v.Lang, "upload_too_large", limit>>20))
+	}
+	if err := countFields(r); err != nil {
+		return a, nil, err
 	}
 	if err := checkCSRF(r, v); err != nil {
 		return a, nil, err

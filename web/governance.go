@@ -741,7 +741,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, v *view) e
 	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, samrad.MaxDocumentSize+1<<20)
+	limitBody(w, r, samrad.MaxDocumentSize+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		if errors.Is(err, http.ErrNotMultipart) {
 			if err := checkCSRF(r, v); err != nil {

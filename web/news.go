@@ -533,7 +533,7 @@ func (s *Server) handleAddImage(w http.ResponseWriter, r *http.Request, v *view)
 	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, picture.MaxBytes+1<<20)
+	limitBody(w, r, picture.MaxBytes+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		if errors.Is(err, http.ErrNotMultipart) {
 			if err := checkCSRF(r, v); err != nil {

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -52,7 +53,7 @@ type Server struct {
 	runner   *refresh.Runner // fetches and reads indicators' figures
 
 	registered []Route
-	reveals    revealLimiter // e-mail addresses shown, per client
+	proxies    []netip.Prefix // reverse proxies whose X-Forwarded-* headers are believed
 }
 
 // New builds the server's templates and routes.
@@ -90,7 +91,7 @@ func New(db *store.DB, log *slog.Logger) (*Server, error) {
 
 // Handler returns the root handler with the common middleware.
 func (s *Server) Handler() http.Handler {
-	return s.recoverer(s.securityHeaders(s.logRequests(s.mux)))
+	return s.recoverer(s.securityHeaders(s.logRequests(s.limitRequests(s.mux))))
 }
 
 // routeTable maps a route name to its path in each language: the core
@@ -411,6 +412,13 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 			s.renderError(w, r, v, err)
 			return
 		}
+		if l, ok := publicPosts[name]; ok && r.Method == http.MethodPost && v.User == nil {
+			if err := s.allow(r, l, "client:"+s.clientIP(r)); err != nil {
+				w.Header().Set("Cache-Control", "no-store")
+				s.renderError(w, r, v, err)
+				return
+			}
+		}
 		// Only anonymous reads of pages are cached; forms, and pages shown to
 		// a logged-in user, are rendered each time.
 		if r.Method != http.MethodGet || v.User != nil || name == "login" || uncached[name] {
@@ -455,6 +463,20 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, err error) {
 	status := http.StatusInternalServerError
+	var limited *limitedError
+	var tooLarge *tooLargeError
+	switch {
+	case errors.As(err, &limited):
+		v.Title = s.cat.T(v.Lang, "error_429")
+		v.Data = struct{ Message string }{s.cat.T(v.Lang, "rate_limited_text", retryAfter(w, limited))}
+		s.render(w, http.StatusTooManyRequests, "error", v)
+		return
+	case errors.As(err, &tooLarge):
+		v.Title = s.cat.T(v.Lang, fmt.Sprintf("error_%d", tooLarge.status))
+		v.Data = struct{ Message string }{s.cat.T(v.Lang, fmt.Sprintf("error_%d_text", tooLarge.status))}
+		s.render(w, tooLarge.status, "error", v)
+		return
+	}
 	switch samrad.ErrorCode(err) {
 	case samrad.ENOTFOUND:
 		status = http.StatusNotFound

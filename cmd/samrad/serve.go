@@ -35,6 +35,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	mailFrom := f.String("mail-from", os.Getenv("SAMRAD_MAIL_FROM"), "sender address of notices, e.g. \"Sekretariatet <post@example.no>\"")
 	mailRate := f.Float64("mail-rate", 20, "e-mail messages per second at most (the relay's limit)")
 	baseURL := f.String("base-url", os.Getenv("SAMRAD_BASE_URL"), "public address for links in e-mail (default http://ADDR)")
+	trustedProxies := f.String("trusted-proxies", os.Getenv("SAMRAD_TRUSTED_PROXIES"), "reverse proxies (addresses and CIDR ranges, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default")
 	statbankURL := f.String("statbank", cmp.Or(os.Getenv("SAMRAD_STATBANK"), statbank.DefaultBaseURL), "SSB's PxWebApi v2, for the indicators (\"\": none)")
 	if _, err := f.parse(args); err != nil {
 		return err
@@ -75,6 +76,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		base = "http://" + *addr
 	}
 	srv.SetBaseURL(base)
+	if err := srv.SetTrustedProxies(*trustedProxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	if bin, err := pdf.FindChromium(); err != nil {
 		log.Warn("PDF files are off", "reason", err)
 	} else {
