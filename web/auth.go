@@ -26,7 +26,7 @@ const (
 
 // loadSession attaches the visitor's session, if any, to the view.
 func (s *Server) loadSession(r *http.Request, v *view) error {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.cookieName(r, sessionCookie))
 	if err != nil || c.Value == "" {
 		return nil
 	}
@@ -41,11 +41,22 @@ func (s *Server) loadSession(r *http.Request, v *view) error {
 	return nil
 }
 
-func secure(r *http.Request) bool { return r.TLS != nil }
+// cookieName is a cookie's name as sent: over HTTPS with the __Host- prefix,
+// so that the browser takes it only from this host, over HTTPS, for the
+// whole site (neither a subdomain nor a plain-HTTP page can plant one).
+func (s *Server) cookieName(r *http.Request, name string) string {
+	if s.overTLS(r) {
+		return "__Host-" + name
+	}
+	return name
+}
 
+// setCookie sets one of the site's cookies: never readable by scripts, sent
+// on same-site requests and top-level links (Lax: a link in an e-mail finds
+// the session), and only over HTTPS when the site is served so.
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r, name), Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.overTLS(r), SameSite: http.SameSiteLaxMode})
 }
 
 // anonymousCSRF returns the visitor's form token, setting the cookie if needed.
@@ -54,7 +65,7 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 // also keeps it out of the page cache.
 func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
 	w.Header().Set("Cache-Control", "no-store")
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 43 {
+	if c, err := r.Cookie(s.cookieName(r, csrfCookie)); err == nil && len(c.Value) == 43 {
 		return c.Value
 	}
 	t := auth.NewToken()
@@ -67,7 +78,7 @@ func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
 func checkCSRF(r *http.Request, v *view) error {
 	want := v.CSRF
 	if v.User == nil {
-		c, err := r.Cookie(csrfCookie)
+		c, err := r.Cookie(v.s.cookieName(r, csrfCookie))
 		if err != nil {
 			return samrad.Errorf(samrad.EFORBIDDEN, "the form has expired; reload the page and try again")
 		}
@@ -153,7 +164,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, v *view) e
 		if err := checkCSRF(r, v); err != nil {
 			return err
 		}
-		if c, err := r.Cookie(sessionCookie); err == nil {
+		if c, err := r.Cookie(s.cookieName(r, sessionCookie)); err == nil {
 			if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
 				return err
 			}
