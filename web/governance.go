@@ -815,14 +815,8 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request, v *view)
 	if d.Exempt && !v.User.Can(a.ID, samrad.RoleReader) {
 		return samrad.Errorf(samrad.EFORBIDDEN, "%s", s.cat.T(v.Lang, "document_exempt", d.LegalGround))
 	}
-	h := w.Header()
-	h.Set("Content-Type", d.ContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", "private, max-age=0")
-	h.Set("ETag", `"`+d.SHA256+`"`)
-	_, err = w.Write(data)
-	return err
+	w.Header().Set("Cache-Control", "private, max-age=0")
+	return serveStored(w, d.ContentType, d.Filename, d.SHA256, data)
 }
 
 // handleNotice is the meeting's notice (innkalling) as a printable page:
@@ -869,6 +863,9 @@ func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, v *view, page 
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": filename + ".pdf"}))
+	// The browser's PDF viewer counts as a plugin: the page's object-src
+	// 'none' would keep it from showing the file.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; object-src 'self'; frame-ancestors 'none'")
 	w.Write(out)
 	return nil
 }

@@ -408,7 +408,8 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request, v *view) er
 		return notFound
 	}
 	h := w.Header()
-	h.Set("Content-Type", "image/jpeg")
+	h.Set("Content-Type", "image/jpeg") // always re-encoded as JPEG (picture package)
+	h.Set("Content-Security-Policy", sandboxCSP)
 	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
 	h.Set("ETag", `"`+f.SHA256[:32]+`"`)
 	if published {
