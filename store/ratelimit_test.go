@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -150,4 +151,23 @@ func TestRateLimitRetryAfter(t *testing.T) {
 			t.Error("refused at the retry time")
 		}
 	})
+}
+
+// BenchmarkAllow is the cost a limited request adds: one upsert (and, once
+// a minute, a purge).
+func BenchmarkAllow(b *testing.B) {
+	for _, engine := range testdb.Engines {
+		b.Run(engine, func(b *testing.B) {
+			db := testdb.Open(b, engine)
+			ctx := context.Background()
+			now := time.Now()
+			i := 0
+			for b.Loop() {
+				i++
+				if _, _, err := db.Allow(ctx, "bench", "client:"+strconv.Itoa(i%500), 1000, time.Minute, now); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
