@@ -46,6 +46,8 @@ type DB struct {
 	reg      *samrad.Registry
 	regStamp string
 	cache    caches
+
+	rlPurged atomic.Int64 // Unix second of the last purge of rate_limits
 }
 
 // ParseDSN tells the engine of a DSN and returns what the driver needs.

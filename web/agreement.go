@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"sort"
 	"strconv"
@@ -463,11 +462,5 @@ func (s *Server) handleAgreementDocument(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", d.ContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("ETag", `"`+d.SHA256+`"`)
-	_, err = w.Write(data)
-	return err
+	return serveStored(w, d.ContentType, d.Filename, d.SHA256, data)
 }

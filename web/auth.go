@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,7 +26,7 @@ const (
 
 // loadSession attaches the visitor's session, if any, to the view.
 func (s *Server) loadSession(r *http.Request, v *view) error {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.cookieName(r, sessionCookie))
 	if err != nil || c.Value == "" {
 		return nil
 	}
@@ -42,11 +41,22 @@ func (s *Server) loadSession(r *http.Request, v *view) error {
 	return nil
 }
 
-func secure(r *http.Request) bool { return r.TLS != nil }
+// cookieName is a cookie's name as sent: over HTTPS with the __Host- prefix,
+// so that the browser takes it only from this host, over HTTPS, for the
+// whole site (neither a subdomain nor a plain-HTTP page can plant one).
+func (s *Server) cookieName(r *http.Request, name string) string {
+	if s.overTLS(r) {
+		return "__Host-" + name
+	}
+	return name
+}
 
+// setCookie sets one of the site's cookies: never readable by scripts, sent
+// on same-site requests and top-level links (Lax: a link in an e-mail finds
+// the session), and only over HTTPS when the site is served so.
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r, name), Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.overTLS(r), SameSite: http.SameSiteLaxMode})
 }
 
 // anonymousCSRF returns the visitor's form token, setting the cookie if needed.
@@ -55,7 +65,7 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 // also keeps it out of the page cache.
 func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
 	w.Header().Set("Cache-Control", "no-store")
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 43 {
+	if c, err := r.Cookie(s.cookieName(r, csrfCookie)); err == nil && len(c.Value) == 43 {
 		return c.Value
 	}
 	t := auth.NewToken()
@@ -68,7 +78,7 @@ func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
 func checkCSRF(r *http.Request, v *view) error {
 	want := v.CSRF
 	if v.User == nil {
-		c, err := r.Cookie(csrfCookie)
+		c, err := r.Cookie(v.s.cookieName(r, csrfCookie))
 		if err != nil {
 			return samrad.Errorf(samrad.EFORBIDDEN, "the form has expired; reload the page and try again")
 		}
@@ -84,9 +94,9 @@ func checkCSRF(r *http.Request, v *view) error {
 func parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormSize)
 	if err := r.ParseForm(); err != nil {
-		return samrad.Errorf(samrad.EINVALID, "the form could not be read")
+		return formError(err)
 	}
-	return nil
+	return countFields(r)
 }
 
 type loginData struct {
@@ -109,12 +119,22 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	data := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: localPath(r.PostFormValue("next")), CSRF: s.anonymousCSRF(w, r)}
-	host, _, _ := net.SplitHostPort(r.RemoteAddr)
-	u, err := s.db.Authenticate(r.Context(), data.Email, r.PostFormValue("password"), host)
+	// Attempts are limited per client address (publicPosts) and per
+	// account; failures, besides, lock both for a while (store.Authenticate).
+	var u *samrad.User
+	err := s.allow(r, loginMailLimit, "email:"+strings.ToLower(data.Email))
+	if err == nil {
+		u, err = s.db.Authenticate(r.Context(), data.Email, r.PostFormValue("password"), s.clientIP(r))
+	}
 	if err != nil {
 		status := http.StatusUnauthorized
 		data.Error = s.cat.T(v.Lang, "login_failed")
-		if err == store.ErrThrottled {
+		var limited *limitedError
+		if errors.As(err, &limited) {
+			retryAfter(w, limited)
+			status, data.Error = http.StatusTooManyRequests, s.cat.T(v.Lang, "login_throttled")
+		} else if err == store.ErrThrottled {
+			w.Header().Set("Retry-After", strconv.Itoa(int(store.LoginWindow.Seconds())))
 			status, data.Error = http.StatusTooManyRequests, s.cat.T(v.Lang, "login_throttled")
 		} else if samrad.ErrorCode(err) != samrad.EUNAUTHORIZED {
 			return err
@@ -144,7 +164,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, v *view) e
 		if err := checkCSRF(r, v); err != nil {
 			return err
 		}
-		if c, err := r.Cookie(sessionCookie); err == nil {
+		if c, err := r.Cookie(s.cookieName(r, sessionCookie)); err == nil {
 			if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
 				return err
 			}
@@ -211,13 +231,16 @@ func (s *Server) uploadAction(w http.ResponseWriter, r *http.Request, v *view, l
 	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
 		return a, nil, err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
+	limitBody(w, r, limit+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); errors.Is(err, http.ErrNotMultipart) {
 		if err := r.ParseForm(); err != nil {
-			return a, nil, samrad.Errorf(samrad.EINVALID, "the form could not be read")
+			return a, nil, formError(err)
 		}
 	} else if err != nil {
 		return a, nil, samrad.FieldErrorf("file", "%s", s.cat.T(v.Lang, "upload_too_large", limit>>20))
+	}
+	if err := countFields(r); err != nil {
+		return a, nil, err
 	}
 	if err := checkCSRF(r, v); err != nil {
 		return a, nil, err

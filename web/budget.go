@@ -174,7 +174,7 @@ func (s *Server) handleLedgerImport(w http.ResponseWriter, r *http.Request, v *v
 	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, ledger.MaxSize+1<<20)
+	limitBody(w, r, ledger.MaxSize+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		if errors.Is(err, http.ErrNotMultipart) {
 			if err := checkCSRF(r, v); err != nil {

@@ -2,13 +2,11 @@ package web
 
 import (
 	"context"
+	"errors"
 	"html/template"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/samrad/samrad"
 )
@@ -18,8 +16,8 @@ import (
 // NAME" to the contact's own page, where a button (a form, with the
 // visitor's form token) shows the address as text and as a mailto: link.
 // It works without JavaScript, with a keyboard and with a screen reader.
-// How often one client may have addresses shown is limited in memory, per
-// IP address and instance (revealLimiter).
+// How often one client may have addresses shown is limited per address
+// (revealLimit), counted in the database for every instance.
 
 // contactView is a contact as the public pages show it: without the address.
 type contactView struct {
@@ -64,44 +62,6 @@ func telURI(phone string) template.URL {
 		}
 	}
 	return template.URL("tel:" + b.String()) // digits and '+' only
-}
-
-// revealLimiter counts the addresses shown to each client: at most
-// revealsPerWindow in revealWindow.
-type revealLimiter struct {
-	mu   sync.Mutex
-	hits map[string][]time.Time
-}
-
-const (
-	revealsPerWindow = 20
-	revealWindow     = 10 * time.Minute
-)
-
-// allow records a reveal for client and reports whether it is within the limit.
-func (l *revealLimiter) allow(client string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.hits == nil {
-		l.hits = map[string][]time.Time{}
-	}
-	if len(l.hits) > 10000 { // forget clients whose window has passed
-		for k, ts := range l.hits {
-			if len(ts) == 0 || now.Sub(ts[len(ts)-1]) > revealWindow {
-				delete(l.hits, k)
-			}
-		}
-	}
-	ts := l.hits[client]
-	for len(ts) > 0 && now.Sub(ts[0]) > revealWindow {
-		ts = ts[1:]
-	}
-	if len(ts) >= revealsPerWindow {
-		l.hits[client] = ts
-		return false
-	}
-	l.hits[client] = append(ts, now)
-	return true
 }
 
 type contactEmailData struct {
@@ -154,16 +114,17 @@ func (s *Server) handleRevealEmail(w http.ResponseWriter, r *http.Request, v *vi
 	if err != nil {
 		return err
 	}
-	client, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		client = r.RemoteAddr
-	}
 	d := contactEmailData{CSRF: r.PostFormValue("csrf")}
 	status := http.StatusOK
-	if s.reveals.allow(client, time.Now()) {
-		d.Email = c.Email
-	} else {
+	var limited *limitedError
+	switch err := s.allow(r, revealLimit, "client:"+s.clientIP(r)); {
+	case errors.As(err, &limited):
+		retryAfter(w, limited)
 		d.Limited, status = true, http.StatusTooManyRequests
+	case err != nil:
+		return err
+	default:
+		d.Email = c.Email
 	}
 	return s.renderContactEmail(w, v, status, a, c, d)
 }

@@ -242,13 +242,7 @@ func (s *Server) handleMaterial(w http.ResponseWriter, r *http.Request, v *view)
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", m.ContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": m.Filename}))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("ETag", `"`+m.SHA256+`"`)
-	_, err = w.Write(data)
-	return err
+	return serveStored(w, m.ContentType, m.Filename, m.SHA256, data)
 }
 
 type registerData struct {

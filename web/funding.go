@@ -307,7 +307,7 @@ func (s *Server) handleFundImport(w http.ResponseWriter, r *http.Request, v *vie
 	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, callfile.MaxSize+1<<20)
+	limitBody(w, r, callfile.MaxSize+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		if errors.Is(err, http.ErrNotMultipart) {
 			if err := checkCSRF(r, v); err != nil {

@@ -783,7 +783,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, v *view) e
 	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, samrad.MaxDocumentSize+1<<20)
+	limitBody(w, r, samrad.MaxDocumentSize+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		if errors.Is(err, http.ErrNotMultipart) {
 			if err := checkCSRF(r, v); err != nil {
@@ -857,14 +857,8 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request, v *view)
 	if d.Exempt && !v.User.Can(a.ID, samrad.RoleReader) {
 		return samrad.Errorf(samrad.EFORBIDDEN, "%s", s.cat.T(v.Lang, "document_exempt", d.LegalGround))
 	}
-	h := w.Header()
-	h.Set("Content-Type", d.ContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", "private, max-age=0")
-	h.Set("ETag", `"`+d.SHA256+`"`)
-	_, err = w.Write(data)
-	return err
+	w.Header().Set("Cache-Control", "private, max-age=0")
+	return serveStored(w, d.ContentType, d.Filename, d.SHA256, data)
 }
 
 // handleNotice is the meeting's notice (innkalling) as a printable page:
@@ -911,6 +905,11 @@ func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, v *view, page 
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": filename + ".pdf"}))
+	// Chrome shows a PDF in a plugin (an <embed>, governed by object-src)
+	// on a page of its own with inline styles: the page's policy would
+	// leave it blank. A PDF runs no script of ours, so it gets only what the
+	// viewer needs.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 	w.Write(out)
 	return nil
 }

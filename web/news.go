@@ -408,7 +408,8 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request, v *view) er
 		return notFound
 	}
 	h := w.Header()
-	h.Set("Content-Type", "image/jpeg")
+	h.Set("Content-Type", "image/jpeg") // always re-encoded as JPEG (picture package)
+	h.Set("Content-Security-Policy", sandboxCSP)
 	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
 	h.Set("ETag", `"`+f.SHA256[:32]+`"`)
 	if published {
@@ -533,7 +534,7 @@ func (s *Server) handleAddImage(w http.ResponseWriter, r *http.Request, v *view)
 	if err := s.requireRole(v, a, samrad.RoleSecretariat); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, picture.MaxBytes+1<<20)
+	limitBody(w, r, picture.MaxBytes+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		if errors.Is(err, http.ErrNotMultipart) {
 			if err := checkCSRF(r, v); err != nil {

@@ -589,13 +589,7 @@ func (s *Server) handleProjectDocument(w http.ResponseWriter, r *http.Request, v
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", d.ContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("ETag", `"`+d.SHA256+`"`)
-	_, err = w.Write(body)
-	return err
+	return serveStored(w, d.ContentType, d.Filename, d.SHA256, body)
 }
 
 type projectEditData struct {

@@ -8,11 +8,13 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -50,8 +52,8 @@ type Server struct {
 	runner   *refresh.Runner // fetches and reads indicators' figures
 
 	registered []Route
-	reveals    revealLimiter // e-mail addresses shown, per client
-	ops        ops           // readiness, metrics (ops.go)
+	ops        ops            // readiness, metrics (ops.go)
+	proxies    []netip.Prefix // reverse proxies whose X-Forwarded-* headers are believed
 }
 
 // New builds the server's templates and routes.
@@ -89,7 +91,7 @@ func New(db *store.DB, log *slog.Logger) (*Server, error) {
 
 // Handler returns the root handler with the common middleware.
 func (s *Server) Handler() http.Handler {
-	h := s.recoverer(s.securityHeaders(s.logRequests(s.mux)))
+	h := s.recoverer(s.securityHeaders(s.logRequests(s.limitRequests(s.mux))))
 	if s.ops.metrics != nil {
 		h = s.measure(h)
 	}
@@ -428,6 +430,13 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 			s.renderError(w, r, v, err)
 			return
 		}
+		if l, ok := publicPosts[name]; ok && r.Method == http.MethodPost && v.User == nil {
+			if err := s.allow(r, l, "client:"+s.clientIP(r)); err != nil {
+				w.Header().Set("Cache-Control", "no-store")
+				s.renderError(w, r, v, err)
+				return
+			}
+		}
 		// Only anonymous reads of pages are cached; forms, and pages shown to
 		// a logged-in user, are rendered each time.
 		if r.Method != http.MethodGet || v.User != nil || name == "login" || uncached[name] {
@@ -472,6 +481,20 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, err error) {
 	status := http.StatusInternalServerError
+	var limited *limitedError
+	var tooLarge *tooLargeError
+	switch {
+	case errors.As(err, &limited):
+		v.Title = s.cat.T(v.Lang, "error_429")
+		v.Data = struct{ Message string }{s.cat.T(v.Lang, "rate_limited_text", retryAfter(w, limited))}
+		s.render(w, http.StatusTooManyRequests, "error", v)
+		return
+	case errors.As(err, &tooLarge):
+		v.Title = s.cat.T(v.Lang, fmt.Sprintf("error_%d", tooLarge.status))
+		v.Data = struct{ Message string }{s.cat.T(v.Lang, fmt.Sprintf("error_%d_text", tooLarge.status))}
+		s.render(w, tooLarge.status, "error", v)
+		return
+	}
 	switch samrad.ErrorCode(err) {
 	case samrad.ENOTFOUND:
 		status = http.StatusNotFound
@@ -526,13 +549,31 @@ func (s *Server) staticHandler() http.Handler {
 	})
 }
 
+// csp allows only the site's own scripts, styles, images (and the data:
+// images in the stylesheets), fonts and requests (htmx); no inline script,
+// style or event attribute, no plugins, no framing, no <base>, and forms
+// post only to the site. Served files replace it with a sandbox.
+const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+	"manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers every answer carries. Over HTTPS (here
+// or at a trusted proxy) the browser is also told to come back only over
+// HTTPS for two years, and to fetch anything named by http: over https:.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		if s.overTLS(r) {
+			h.Set("Content-Security-Policy", csp+"; upgrade-insecure-requests")
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		} else {
+			h.Set("Content-Security-Policy", csp)
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		next.ServeHTTP(w, r)
 	})
 }

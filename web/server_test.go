@@ -116,7 +116,7 @@ func TestPages(t *testing.T) {
 						t.Errorf("GET %s: body has %q", sc.path, bad)
 					}
 				}
-				if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+				if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
 					t.Errorf("CSP = %q", csp)
 				}
 			})

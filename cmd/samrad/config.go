@@ -45,6 +45,7 @@ type serveConfig struct {
 	mailFrom        *string
 	mailRate        *float64
 	mailLease       *time.Duration
+	trustedProxies  *string
 	baseURL         *string
 	statbank        *string
 	metricsToken    *string
@@ -70,6 +71,7 @@ func newServeConfig(e env, name string) *serveConfig {
 	c.smtpTLS = f.Bool("smtp-starttls", true, "require STARTTLS (off only for a local relay)")
 	c.mailFrom = f.String("mail-from", "", "sender address of notices, e.g. \"Sekretariatet <post@example.no>\"")
 	c.mailRate = f.Float64("mail-rate", 20, "e-mail messages per second at most (the relay's limit)")
+	c.trustedProxies = f.String("trusted-proxies", "", "reverse proxies (addresses and CIDR ranges, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default")
 	c.mailLease = f.Duration("mail-lease", 10*time.Minute, "how long the outbox sender holds a claim; after a crash, messages claimed and not begun wait this long")
 	c.baseURL = f.String("base-url", "", "public address for links in e-mail (default http://ADDR)")
 	c.statbank = f.String("statbank", statbank.DefaultBaseURL, "SSB's PxWebApi v2, for the indicators (\"\": none)")

@@ -69,6 +69,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		base = "http://" + *addr
 	}
 	srv.SetBaseURL(base)
+	if err := srv.SetTrustedProxies(*c.trustedProxies); err != nil {
+		return fmt.Errorf("trusted-proxies: %w", err)
+	}
 	reg := newMetrics(db)
 	srv.SetMetrics(reg.Registry, *c.metricsToken)
 	if bin, err := pdf.FindChromium(); err != nil {
