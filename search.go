@@ -97,7 +97,9 @@ type SearchHit struct {
 func (h SearchHit) Title(lang string) Text { return localized(lang, h.TitleNB, h.TitleEN) }
 
 // Alliance returns the alliance's name in lang.
-func (h SearchHit) Alliance(lang string) string { return localized(lang, h.AllianceNB, h.AllianceEN).Text }
+func (h SearchHit) Alliance(lang string) string {
+	return localized(lang, h.AllianceNB, h.AllianceEN).Text
+}
 
 // Count is a number of documents with one value of a facet.
 type Count struct {
