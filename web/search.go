@@ -199,7 +199,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, v *view) e
 	}
 
 	title := s.cat.T(v.Lang, "search_title")
-	v.Title, v.Nav, v.Data = title, "home", d
+	v.Title, v.Nav, v.Data = title, "search", d
 	if d.Alliance != nil {
 		v.Title = title + " – " + d.Alliance.Name(v.Lang)
 		v.crumbs(d.Alliance.Name(v.Lang), Path(v.Lang, "alliance", d.Alliance.Slug), title, "")
