@@ -63,12 +63,13 @@ func (db *DB) Search(ctx context.Context, q samrad.SearchQuery) (samrad.SearchRe
 	from := `search_index JOIN search_documents d ON d.id = search_index.rowid
 		JOIN alliances a ON a.id = d.alliance_id
 		WHERE search_index MATCH $1`
-	rank := `bm25(search_index, 4.0, 1.0), d.day DESC, d.id`
+	// rank: the smaller, the better.
+	rank := `bm25(search_index, 4.0, 1.0)`
 	if db.dialect == Postgres {
 		match = parsed.Websearch()
 		from = `search_documents d JOIN alliances a ON a.id = d.alliance_id
 		WHERE d.tsv @@ websearch_to_tsquery('norwegian', $1)`
-		rank = `ts_rank_cd(d.tsv, websearch_to_tsquery('norwegian', $1)) DESC, d.day DESC, d.id`
+		rank = `-ts_rank_cd(d.tsv, websearch_to_tsquery('norwegian', $1))`
 	}
 	args := []any{match, time.Now().UTC().Format(time.RFC3339)}
 	from += ` AND (d.visible_from IS NULL OR d.visible_from <= $2)`
@@ -136,9 +137,14 @@ func (db *DB) Search(ctx context.Context, q samrad.SearchQuery) (samrad.SearchRe
 	if q.Year != 0 {
 		from += ` AND d.year = ` + arg(q.Year)
 	}
+	// The page is chosen from the ids alone, so that sorting every match
+	// does not carry its text along; the texts of the page are read after.
 	rows, err = db.db.QueryContext(ctx, `SELECT d.id, d.kind, d.ref_id, d.alliance_id, a.slug, a.name_nb, a.name_en,
 		COALESCE(d.body_id, 0), COALESCE(d.year, 0), d.day, d.title, d.title_en, d.text, d.path1, d.path2
-		FROM `+from+` ORDER BY `+rank+` LIMIT `+arg(q.PerPage)+` OFFSET `+arg((q.Page-1)*q.PerPage), args...)
+		FROM (SELECT d.id, `+rank+` AS r, d.day FROM `+from+`
+			ORDER BY r, d.day DESC, d.id LIMIT `+arg(q.PerPage)+` OFFSET `+arg((q.Page-1)*q.PerPage)+`) page
+		JOIN search_documents d ON d.id = page.id JOIN alliances a ON a.id = d.alliance_id
+		ORDER BY page.r, page.day DESC, page.id`, args...)
 	if err != nil {
 		return out, fmt.Errorf("search %q: %w", q.Text, err)
 	}

@@ -36,6 +36,8 @@ Commands:
   indicators list --alliance SLUG           an alliance's steering data and last runs
   indicators refresh --alliance SLUG [SLUG] fetch from SSB (--statbank URL) or recompute
   indicators upload --alliance SLUG SLUG FILE  figures from JSON-stat or statbank CSV
+  search [--alliance SLUG] [--kind KIND] WORDS  full-text search of public documents
+  search reindex                            rebuild the search index from the data
   users create --email E --alliance SLUG    an account; password on stdin
           [--role administrator|secretariat|member_contact|reader] [--generate]
 
@@ -94,6 +96,8 @@ func run(ctx context.Context, e env, args []string) error {
 		return cmdUsers(ctx, e, e.stdin, rest)
 	case "indicators":
 		return cmdIndicators(ctx, e, rest)
+	case "search":
+		return cmdSearch(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

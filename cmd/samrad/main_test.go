@@ -159,3 +159,24 @@ func TestIndicatorsCommand(t *testing.T) {
 		t.Errorf("the failed upload is not in the list:\n%s", out)
 	}
 }
+
+// TestSearchCommand finds the demo's documents by a Norwegian word form, and
+// rebuilds the index to the same answer.
+func TestSearchCommand(t *testing.T) {
+	db := demoDB(t)
+	out, _, err := runCLI(t, "search", "kommunene", "--db", db)
+	if err != nil || !strings.HasPrefix(out, "7 found\n") || !strings.Contains(out, "project  vestregionen") {
+		t.Fatalf("search kommunene: %v\n%s", err, out)
+	}
+	re, _, err := runCLI(t, "search", "reindex", "--db", db)
+	if err != nil || !strings.HasSuffix(re, " documents indexed\n") {
+		t.Fatalf("reindex: %v\n%s", err, re)
+	}
+	again, _, err := runCLI(t, "search", "kommunene", "--db", db)
+	if err != nil || again != out {
+		t.Errorf("after reindex: %v\n%s\nwant\n%s", err, again, out)
+	}
+	if _, _, err := runCLI(t, "search", "x", "--kind", "bogus", "--db", db); err == nil || !strings.Contains(err.Error(), "unknown type") {
+		t.Errorf("bad kind: %v", err)
+	}
+}
