@@ -117,6 +117,8 @@ func openPool(ctx context.Context, dsn string) (*DB, error) {
 	driver := "sqlite"
 	if dialect == Postgres {
 		driver = "pgx"
+	} else {
+		registerSQLiteFunctions() // before the first connection, which migrations use
 	}
 	sqldb, err := sql.Open(driver, driverDSN)
 	if err != nil {

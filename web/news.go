@@ -16,8 +16,9 @@ import (
 
 // uncached names the routes the page cache must not keep: image files
 // (large, with their own cache headers) and pages with the visitor's own
-// form token.
-var uncached = map[string]bool{"image": true, "contact_email": true}
+// form token, and searches (each query its own address, which would crowd
+// the pages out).
+var uncached = map[string]bool{"image": true, "contact_email": true, "search": true, "search_alliance": true}
 
 const newsPerPage = 10
 

@@ -41,12 +41,15 @@ type altLink struct{ Lang, URL, Label string }
 // paramNames translates query parameter names between the languages so the
 // language switch keeps the page and its filters.
 var paramNames = map[string][2]string{
-	"date":    {"dato", "date"},
-	"pending": {"ventende", "pending"},
-	"year":    {"ar", "year"},
-	"kind":    {"type", "kind"},
-	"line":    {"linje", "line"},
-	"page":    {"side", "page"},
+	"date":     {"dato", "date"},
+	"pending":  {"ventende", "pending"},
+	"year":     {"ar", "year"},
+	"kind":     {"type", "kind"},
+	"line":     {"linje", "line"},
+	"page":     {"side", "page"},
+	"alliance": {"allianse", "alliance"},
+	"body":     {"organ", "body"},
+	"q":        {"q", "q"},
 }
 
 // param reads a query parameter by its logical name in the view's language.

@@ -45,6 +45,8 @@ Commands:
   export --out FILE.zip                     the whole instance as a portable archive
   import FILE.zip                           an archive into a new database (either engine)
   jobs list [--job NAME] [--runs 10]        scheduled jobs, their next and last runs
+  search [--alliance SLUG] [--kind KIND] WORDS  full-text search of public documents
+  search reindex                            rebuild the search index from the data
   users create --email E --alliance SLUG    an account; password on stdin
           [--role administrator|secretariat|member_contact|reader] [--generate]
   person export --email E | --person ID     everything held about one person, as JSON
@@ -120,6 +122,8 @@ func run(ctx context.Context, e env, args []string) error {
 		return cmdExport(ctx, e, rest)
 	case "jobs":
 		return cmdJobs(ctx, e, rest)
+	case "search":
+		return cmdSearch(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

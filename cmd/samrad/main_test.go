@@ -206,3 +206,24 @@ func TestPersonCommand(t *testing.T) {
 		t.Error("export without a person was accepted")
 	}
 }
+
+// TestSearchCommand finds the demo's documents by a Norwegian word form, and
+// rebuilds the index to the same answer.
+func TestSearchCommand(t *testing.T) {
+	db := demoDB(t)
+	out, _, err := runCLI(t, "search", "kommunene", "--db", db)
+	if err != nil || !strings.HasPrefix(out, "7 found\n") || !strings.Contains(out, "project  vestregionen") {
+		t.Fatalf("search kommunene: %v\n%s", err, out)
+	}
+	re, _, err := runCLI(t, "search", "reindex", "--db", db)
+	if err != nil || !strings.HasSuffix(re, " documents indexed\n") {
+		t.Fatalf("reindex: %v\n%s", err, re)
+	}
+	again, _, err := runCLI(t, "search", "kommunene", "--db", db)
+	if err != nil || again != out {
+		t.Errorf("after reindex: %v\n%s\nwant\n%s", err, again, out)
+	}
+	if _, _, err := runCLI(t, "search", "x", "--kind", "bogus", "--db", db); err == nil || !strings.Contains(err.Error(), "unknown type") {
+		t.Errorf("bad kind: %v", err)
+	}
+}
