@@ -19,7 +19,10 @@ import (
 //
 //   - schema_migrations: the manifest's schema version stands for it;
 //   - sessions and login_attempts: who is logged in and who failed to, which
-//     belong to one running instance (after a move everyone logs in again).
+//     belong to one running instance (after a move everyone logs in again);
+//   - the search index (search_documents, and on SQLite the full-text table
+//     search_index with its shadow tables): derived from the other tables,
+//     and rebuilt by their triggers as the import inserts their rows.
 //
 // Of the meta table the cache stamps stay behind; they are renewed on import.
 // The secrets that sign links in e-mail travel, so that links sent before a
@@ -82,7 +85,7 @@ func tablesOf(ctx context.Context, q queryer, d Dialect) ([]TableSchema, error) 
 	byName := map[string]*TableSchema{}
 	var tables []*TableSchema
 	for _, name := range names {
-		if untravelled[name] {
+		if untravelled[name] || name == "search_documents" || name == "search_index" || strings.HasPrefix(name, "search_index_") {
 			continue
 		}
 		t := &TableSchema{Name: name}
