@@ -39,6 +39,7 @@ for dir in "${dirs[@]}"; do
     # The last progress line holds the total: "fuzz: elapsed: 10s, execs: 123456 (…/sec), new interesting: …"
     execs=$(sed -n 's/.*fuzz: elapsed: .*, execs: \([0-9]*\) .*/\1/p' "$log" | tail -n 1)
     results+=("$(printf '%-12s %-28s %12s' "$dir" "$t" "${execs:-?}")")
+    printf '    %s executions\n' "${execs:-?}"
   done
 done
 printf '\n%-12s %-28s %12s\n' package target "execs/${secs}s"
