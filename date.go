@@ -18,10 +18,12 @@ func NewDate(y int, m time.Month, d int) Date {
 	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
 
-// ParseDate parses YYYY-MM-DD and rejects impossible dates such as 2023-02-30.
+// ParseDate parses YYYY-MM-DD and rejects impossible dates such as
+// 2023-02-30. Years before 1000 are refused: 0001-01-01 would be the zero
+// Date ("no date") and PostgreSQL has no year 0.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
+	if err != nil || t.Year() < 1000 {
 		return Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
 	}
 	return Date{t}, nil

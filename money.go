@@ -2,6 +2,7 @@ package samrad
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -64,20 +65,17 @@ func ParseMoney(s string) (Money, error) {
 	if whole == "" || (hasFrac && (len(frac) == 0 || len(frac) > 2)) {
 		return 0, fmt.Errorf("%q is not an amount with at most two decimals", s)
 	}
+	// Øre are the digits of the kroner and of the decimals padded to two:
+	// the bound is checked on the amount as stored, not before the padding.
 	var v int64
-	for _, r := range whole + frac {
+	for _, r := range whole + (frac + "00")[:2] {
 		if r < '0' || r > '9' {
 			return 0, fmt.Errorf("%q is not an amount with at most two decimals", s)
 		}
-		if v > (1<<62)/10 {
+		if v > (math.MaxInt64-int64(r-'0'))/10 {
 			return 0, fmt.Errorf("%q is too large", s)
 		}
 		v = v*10 + int64(r-'0')
-	}
-	if len(frac) == 1 {
-		v *= 10
-	} else if len(frac) == 0 {
-		v *= 100
 	}
 	if neg {
 		v = -v

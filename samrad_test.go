@@ -2,6 +2,7 @@ package samrad_test
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -241,12 +242,12 @@ func TestMoney(t *testing.T) {
 			t.Errorf("%d: %q %q %q", int64(tc.m), tc.m.String(), tc.m.Norwegian(), tc.m.English())
 		}
 	}
-	for in, want := range map[string]samrad.Money{"1.50": 150, "1,5": 150, "2 020 407": 202040700, "-3.1": -310} {
+	for in, want := range map[string]samrad.Money{"1.50": 150, "1,5": 150, "2 020 407": 202040700, "-3.1": -310, "92233720368547758.07": math.MaxInt64} {
 		if got, err := samrad.ParseMoney(in); err != nil || got != want {
 			t.Errorf("ParseMoney(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "1.505", "1e3", "abc", "1."} {
+	for _, bad := range []string{"", "1.505", "1e3", "abc", "1.", "4000000000000000000", "92233720368547758.08", "-92233720368547758.08"} {
 		if _, err := samrad.ParseMoney(bad); err == nil {
 			t.Errorf("ParseMoney(%q): want an error", bad)
 		}
@@ -254,7 +255,7 @@ func TestMoney(t *testing.T) {
 }
 
 func TestDates(t *testing.T) {
-	for _, bad := range []string{"2023-02-30", "2021-13-01", "21-01-01", "2021-1-1", ""} {
+	for _, bad := range []string{"2023-02-30", "2021-13-01", "21-01-01", "2021-1-1", "", "0001-01-01", "0000-01-01", "0999-12-31"} {
 		if _, err := samrad.ParseDate(bad); err == nil {
 			t.Errorf("ParseDate(%q): want an error", bad)
 		}

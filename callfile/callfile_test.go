@@ -149,19 +149,31 @@ func TestParseErrors(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(sample))
 	f.Add([]byte(`[{"programme": "a", "code": "b", "title": "c", "deadline": "2026-01-01"}]`))
+	for _, name := range []string{"../docs/examples/calls.csv", "../docs/examples/calls.json"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, err := Parse(bytes.NewReader(data), "f")
 		if err != nil {
 			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error of type %T: %v", err, err)
+			if !errors.As(err, &e) || e.File != "f" || e.Reason == "" || e.Line < 0 {
+				t.Fatalf("error of type %T: %#v (%v)", err, e, err)
 			}
 			return
 		}
-		for _, r := range rows {
-			if r.Programme == "" || r.Call.Code == "" || r.Call.Title == "" || r.Call.Deadline.IsZero() || r.Line < 1 {
+		seen := map[[2]string]bool{}
+		for i, r := range rows {
+			if r.Programme == "" || r.Call.Code == "" || r.Call.Title == "" || r.Call.Deadline.IsZero() || r.Line < 1 ||
+				(i > 0 && r.Line <= rows[i-1].Line) || seen[[2]string{r.Programme, r.Call.Code}] ||
+				(!r.Call.Opens.IsZero() && r.Call.Opens.After(samrad.DateIn(r.Call.Deadline))) ||
+				(r.Call.Budget != nil && *r.Call.Budget < 0) {
 				t.Fatalf("accepted a bad row %+v", r)
 			}
+			seen[[2]string{r.Programme, r.Call.Code}] = true
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package ledger_test
 
 import (
+	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -45,4 +47,32 @@ func TestParseNamesTheBadLine(t *testing.T) {
 			t.Errorf("%s: %v, want %q", name, err, c.want)
 		}
 	}
+}
+
+// FuzzParse reads any bytes as an export: a failure is an *Error naming
+// the file, and every entry accepted lies in the year, on one of the
+// budget's accounts, on a line after the header and after the entry before.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("\uFEFFBilagsnr;Konto;Dato;Beløp;Tekst;Avdeling\r\n17;3100;15.02.2017;-2 866 969,50;Kontingent;1\r\n18;5000;2017-12-31;1750000;Lønn;1\r\n"))
+	f.Add([]byte("account,date,amount,text,currency\n3100,2017-02-15,\"-2866969,50\",Kontingent,NOK\n5000,31.12.2017,1750000.00,\"Lønn, desember\",\n"))
+	f.Add([]byte("konto;dato;beløp;valuta\n5000;1.1.2017;1;eur\n\n5000;2017-01-02;\"1\n2\"\n"))
+	f.Add([]byte("konto;dato;beløp\n5000;2017-01-01;92233720368547758.07\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		es, err := ledger.Parse(bytes.NewReader(data), "r.csv", 2017, accounts)
+		if err != nil {
+			var e *ledger.Error
+			if !errors.As(err, &e) || e.File != "r.csv" || e.Line < 0 || e.Msg == "" {
+				t.Fatalf("error %#v (%v), want a *ledger.Error naming r.csv", e, err)
+			}
+			return
+		}
+		if len(es) == 0 {
+			t.Fatal("no entries and no error")
+		}
+		for i, e := range es {
+			if !accounts[e.Account] || e.On.Year() != 2017 || e.Line < 2 || (i > 0 && e.Line <= es[i-1].Line) || e.Text != strings.TrimSpace(e.Text) {
+				t.Fatalf("accepted entry %+v", e)
+			}
+		}
+	})
 }

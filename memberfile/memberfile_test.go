@@ -2,6 +2,7 @@ package memberfile
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -78,17 +79,48 @@ func TestWriteAndReadBack(t *testing.T) {
 	}
 }
 
+// FuzzParse reads any bytes as a member list: a failure is an *Error
+// naming the file, a success holds only valid rows, and writing the rows
+// as an export and reading that again gives the same rows.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("code,name,kind,member_from,member_to,status\n0301,Oslo,municipality,2005,,confirmed\n"))
 	f.Add([]byte("code;kind\noslomet;institution\r"))
+	f.Add([]byte("\uFEFFcode,name,kind,member_from,member_to,status,category,note,attested_on,source\r\n" +
+		"3201,Bærum,municipality,2018-01-01,2023-12-31,pending,kommune,\"Merknad, med komma\",2019-05-01,styrevedtak\r\n32,,,,,\r\n"))
+	f.Add([]byte("code,member_from\n0301,ukjent\n03,0999\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, err := Parse(bytes.NewReader(data), "f.csv")
 		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.File != "f.csv" || e.Line < 0 || e.Msg == "" {
+				t.Fatalf("error %#v (%v), want an *Error naming f.csv", e, err)
+			}
 			return
 		}
+		var ms []samrad.Membership
 		for _, r := range rows {
-			if r.Code == "" || !r.Kind.Valid() || !r.FromPrecision.Valid() {
+			if r.Code == "" || r.Code != strings.TrimSpace(r.Code) || !r.Kind.Valid() || !r.FromPrecision.Valid() || r.Line < 2 ||
+				(r.FromPrecision == samrad.PrecisionUnknown) != r.From.IsZero() ||
+				(r.Status != samrad.StatusConfirmed && r.Status != samrad.StatusPending) ||
+				(!r.To.IsZero() && r.To.Before(r.From)) {
 				t.Fatalf("accepted a bad row %+v", r)
+			}
+			ms = append(ms, samrad.Membership{Org: samrad.Organisation{Code: r.Code, Kind: r.Kind, NameNB: r.Name},
+				Since: r.From, SincePrecision: r.FromPrecision, Until: r.To, Status: r.Status})
+		}
+		var buf bytes.Buffer
+		if err := Write(&buf, ms, "nb"); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Parse(bytes.NewReader(buf.Bytes()), "back.csv")
+		if err != nil || len(back) != len(rows) {
+			t.Fatalf("the export of what was read does not read back: %v\n%s", err, buf.Bytes())
+		}
+		for i, b := range back {
+			r := rows[i]
+			if b.Code != r.Code || b.Name != r.Name || b.Kind != r.Kind || !b.From.Equal(r.From) || b.FromPrecision != r.FromPrecision ||
+				!b.To.Equal(r.To) || b.Status != r.Status {
+				t.Fatalf("row %d read back as %+v, was %+v\n%s", i, b, r, buf.Bytes())
 			}
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -70,6 +71,40 @@ func pngClaiming(t testing.TB, w, h uint32) []byte {
 	binary.BigEndian.PutUint32(b[20:], h)
 	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
 	return b
+}
+
+// jpegClaiming returns a small baseline JPEG whose frame header claims
+// w × h pixels.
+func jpegClaiming(t testing.TB, w, h uint16) []byte {
+	b := encodeJPEG(t, halves(8, 8))
+	i := bytes.Index(b, []byte{0xFF, 0xC0})
+	if i < 0 {
+		t.Fatal("no SOF0 marker")
+	}
+	binary.BigEndian.PutUint16(b[i+5:], h)
+	binary.BigEndian.PutUint16(b[i+7:], w)
+	return b
+}
+
+// A file of a few hundred bytes that claims billions of pixels is refused
+// from its header: nothing near the size of the pixels is allocated.
+func TestHugeClaimRefusedBeforeDecoding(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"PNG":  pngClaiming(t, 100000, 100000),
+		"JPEG": jpegClaiming(t, 65000, 65000),
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Process(data)
+		runtime.ReadMemStats(&after)
+		var le *LimitError
+		if !errors.As(err, &le) || !le.Pixels {
+			t.Errorf("%s of %d bytes: %v, want a pixel limit error", name, len(data), err)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+			t.Errorf("%s of %d bytes: %d bytes allocated before it was refused", name, len(data), n)
+		}
+	}
 }
 
 func TestProcessMakesNarrowerSizesAndNeverEnlarges(t *testing.T) {
@@ -196,6 +231,8 @@ func FuzzProcess(f *testing.F) {
 	f.Add(encodeJPEG(f, halves(5, 3)))
 	f.Add(withOrientation(encodeJPEG(f, halves(5, 3)), 8))
 	f.Add(pngClaiming(f, 100000, 100000))
+	f.Add(jpegClaiming(f, 65000, 65000))
+	f.Add(jpegClaiming(f, 7000, 5000))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		vs, err := Process(data)
 		if err != nil {
@@ -204,13 +241,21 @@ func FuzzProcess(f *testing.F) {
 			}
 			return
 		}
-		if len(vs) == 0 {
-			t.Fatal("no sizes and no error")
+		if len(vs) == 0 || len(vs) > len(Widths) {
+			t.Fatalf("%d sizes", len(vs))
 		}
-		for _, v := range vs {
+		orig, err := Check(data)
+		if err != nil {
+			t.Fatalf("Process accepted what Check refuses: %v", err)
+		}
+		ow, oh := orig.DisplaySize()
+		for i, v := range vs {
 			c, err := jpeg.DecodeConfig(bytes.NewReader(v.Data))
 			if err != nil || c.Width != v.Width || c.Height != v.Height {
 				t.Fatalf("size %d×%d: %v %v", v.Width, v.Height, c, err)
+			}
+			if v.Width > ow || v.Height > oh || v.Width > Widths[len(Widths)-1] || (i > 0 && v.Width <= vs[i-1].Width) {
+				t.Fatalf("size %d×%d of an image of %d×%d (sizes %d)", v.Width, v.Height, ow, oh, len(vs))
 			}
 		}
 	})

@@ -6,6 +6,9 @@
 #  3. checks formatting, vets, and runs every test on SQLite and PostgreSQL
 #     and the browser tests. PostgreSQL being unreachable fails the storage
 #     tests; nothing is skipped.
+#  4. runs staticcheck, govulncheck (scripts/vulncheck.sh) and every fuzz
+#     target for a few seconds (scripts/fuzz.sh), unless arguments were
+#     given for `go test` (a partial run such as -run TestAxe).
 # It asks nothing and needs no terminal (CI=true runs it as is).
 # Extra arguments go to `go test`, e.g. scripts/test.sh -run TestAxe -v.
 # Environment:
@@ -13,6 +16,7 @@
 #                         (default postgres://postgres@127.0.0.1:5432/test?sslmode=disable)
 #   SAMRAD_CHROMIUM       the browser binary (default: /usr/bin/chromium, chromium
 #                         or chromium-browser on the PATH)
+#   SAMRAD_FUZZTIME       seconds per fuzz target (default 4; 0 leaves fuzzing out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,3 +79,17 @@ say "go test (SQLite and PostgreSQL at ${SAMRAD_TEST_POSTGRES%%\?*})"
 # The browser tests visit every page of the demo; beside the other
 # packages on a small machine they take several minutes.
 go test -count=1 -timeout 30m "$@" ./...
+
+# 4. Static analysis, known vulnerabilities, fuzzing. Partial runs stop here.
+if [ $# -gt 0 ]; then
+  exit 0
+fi
+say "staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+say "govulncheck"
+./scripts/vulncheck.sh
+fuzztime=${SAMRAD_FUZZTIME:-4}
+if [ "$fuzztime" != 0 ]; then
+  say "fuzz, ${fuzztime}s per target"
+  ./scripts/fuzz.sh "$fuzztime"
+fi

@@ -73,6 +73,45 @@ func checkPopulation(t *testing.T, p *Population) {
 	}
 }
 
+// checkCube makes sure a decoded cube keeps the promises of Cube: a
+// dimension per id with as many codes as its size, a label per code, as
+// many values as the sizes multiply to (at most MaxCells), and Index
+// finding each cell at its own position.
+func checkCube(t *testing.T, c *Cube) {
+	t.Helper()
+	if len(c.IDs) != len(c.Sizes) || len(c.Dims) != len(c.IDs) {
+		t.Fatalf("%d ids, %d sizes, %d dimensions", len(c.IDs), len(c.Sizes), len(c.Dims))
+	}
+	n := 1
+	for i, id := range c.IDs {
+		d := c.Dims[id]
+		if d == nil || d.ID != id || len(d.Codes) != c.Sizes[i] {
+			t.Fatalf("dimension %q = %+v, size %d", id, d, c.Sizes[i])
+		}
+		for _, code := range d.Codes {
+			if _, ok := d.Labels[code]; !ok {
+				t.Fatalf("no label for %q", code)
+			}
+		}
+		n *= c.Sizes[i]
+	}
+	if len(c.Values) != n || n > MaxCells {
+		t.Fatalf("%d values for sizes %v", len(c.Values), c.Sizes)
+	}
+	// Index must find every cell at its own position.
+	for pos := range min(len(c.Values), 50) {
+		coords := map[string]string{}
+		rest := pos
+		for i := len(c.IDs) - 1; i >= 0; i-- {
+			coords[c.IDs[i]] = c.Dims[c.IDs[i]].Codes[rest%c.Sizes[i]]
+			rest /= c.Sizes[i]
+		}
+		if got, ok := c.Index(coords); !ok || got != pos {
+			t.Fatalf("Index(%v) = %d, %v; want %d", coords, got, ok, pos)
+		}
+	}
+}
+
 func FuzzDecodeJSONStat(f *testing.F) {
 	f.Add(readFixture(f, "07459_example.json"))
 	f.Add([]byte(v1Example))
@@ -84,37 +123,7 @@ func FuzzDecodeJSONStat(f *testing.F) {
 			checkError(t, err, "f.json")
 			return
 		}
-		if len(c.IDs) != len(c.Sizes) || len(c.Dims) != len(c.IDs) {
-			t.Fatalf("%d ids, %d sizes, %d dimensions", len(c.IDs), len(c.Sizes), len(c.Dims))
-		}
-		n := 1
-		for i, id := range c.IDs {
-			d := c.Dims[id]
-			if d == nil || d.ID != id || len(d.Codes) != c.Sizes[i] {
-				t.Fatalf("dimension %q = %+v, size %d", id, d, c.Sizes[i])
-			}
-			for _, code := range d.Codes {
-				if _, ok := d.Labels[code]; !ok {
-					t.Fatalf("no label for %q", code)
-				}
-			}
-			n *= c.Sizes[i]
-		}
-		if len(c.Values) != n || n > MaxCells {
-			t.Fatalf("%d values for sizes %v", len(c.Values), c.Sizes)
-		}
-		// Index must find every cell at its own position.
-		for pos := range min(len(c.Values), 50) {
-			coords := map[string]string{}
-			rest := pos
-			for i := len(c.IDs) - 1; i >= 0; i-- {
-				coords[c.IDs[i]] = c.Dims[c.IDs[i]].Codes[rest%c.Sizes[i]]
-				rest /= c.Sizes[i]
-			}
-			if got, ok := c.Index(coords); !ok || got != pos {
-				t.Fatalf("Index(%v) = %d, %v; want %d", coords, got, ok, pos)
-			}
-		}
+		checkCube(t, c)
 		p, err := PopulationFromCube(c, "f.json")
 		if err != nil {
 			checkError(t, err, "f.json")
@@ -162,5 +171,22 @@ func FuzzParseKlassChanges(f *testing.F) {
 				t.Fatalf("accepted date %v", o)
 			}
 		}
+	})
+}
+
+// FuzzCubeFromCSV reads a statbank CSV in either form as a cube.
+func FuzzCubeFromCSV(f *testing.F) {
+	f.Add(readFixture(f, "befolkning_2013-2015_aldersgrupper_kommune.csv"))
+	f.Add(readFixture(f, "folkemengde_2018-2019_kommune_fylke.csv"))
+	f.Add([]byte("Region;Alder;Tid;value\n0101;F0-19;2013;7170\n0101;F20-64;2013;17287\nK-0101;F65+;2013;..\n"))
+	f.Add([]byte("Region\tTid\tPersoner\n0301\t2024\t1,5\n0301\t2024\t2\n"))
+	f.Add([]byte("Region,Kjønn,Alder,Tid,Personer\n0301,1,000,2024,-\n0301,2,001,2024,:\n3201,1,000,2025,3\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := CubeFromCSV(bytes.NewReader(data), "f.csv")
+		if err != nil {
+			checkError(t, err, "f.csv")
+			return
+		}
+		checkCube(t, c)
 	})
 }

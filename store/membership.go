@@ -610,10 +610,13 @@ func lineError(where string, err error) error {
 }
 
 // orMin and orMax stand an open start or end in for the earliest and latest
-// dates, so that overlap checks are one comparison on both engines.
+// dates, so that overlap checks are one comparison on both engines. The
+// earliest is 1000-01-01, the first date ParseDate reads: 0001-01-01 is the
+// zero Date, which is stored as NULL, and a comparison with NULL finds no
+// overlap.
 func orMin(d samrad.Date) samrad.Date {
 	if d.IsZero() {
-		return samrad.MustDate("0001-01-01")
+		return samrad.MustDate("1000-01-01")
 	}
 	return d
 }

@@ -285,6 +285,9 @@ func TestProjectRefusesBadInputAndWritesNothing(t *testing.T) {
 		if err := db.UpdateProject(ctx, &other); samrad.ErrorCode(err) != samrad.ENOTFOUND {
 			t.Errorf("update through another alliance: %v", err)
 		}
+		if after := projectRows(t, db); after != before {
+			t.Errorf("an update through another alliance wrote rows: %s, then %s", before, after)
+		}
 		org := newOrg(t, db, samrad.KindInstitution, "hsn", "Høgskolen i Sørøst-Norge")
 		before = projectRows(t, db)
 		if err := db.AddPartner(ctx, ore.ID, &samrad.ProjectPartner{ProjectID: existing.ID, OrgID: org.ID}); samrad.ErrorCode(err) != samrad.ENOTFOUND {

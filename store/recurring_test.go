@@ -97,6 +97,9 @@ func TestRecurringProgrammes(t *testing.T) {
 		if err := db.AddRecurringPartner(ctx, other.ID, &samrad.RecurringPartner{ProgrammeID: got.ID, Org: samrad.Organisation{ID: ofil.ID}}); samrad.ErrorCode(err) != samrad.ENOTFOUND {
 			t.Errorf("a partner through another alliance: %v", err)
 		}
+		if after := recurringRows(t, db); after != before {
+			t.Errorf("refused partners wrote %v, was %v", after, before)
+		}
 
 		// Years: stored, then replaced.
 		reg, _ := db.Registry(ctx)

@@ -309,3 +309,24 @@ func TestPopulationImportAndFees(t *testing.T) {
 		}
 	})
 }
+
+// A membership with an unknown start overlaps every membership of the same
+// member that has not ended before it does, and is refused.
+func TestMembershipWithOpenStartOverlaps(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := newAlliance(t, db, "ore")
+		if _, err := db.ImportMemberships(ctx, a.ID, "ore.csv", []store.ImportRow{row(1, "0301", "2018-01-01", "")}, false); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := db.MembersOn(ctx, a.ID, d("2019-01-01"), false)
+		if err != nil || len(ms) != 1 {
+			t.Fatalf("members %+v, %v", ms, err)
+		}
+		again := samrad.Membership{AllianceID: a.ID, Org: ms[0].Org, Category: ms[0].Category, Status: samrad.StatusConfirmed,
+			FromPrecision: samrad.PrecisionUnknown}
+		if err := db.AddMembership(ctx, &again); samrad.ErrorCode(err) != samrad.ECONFLICT {
+			t.Errorf("a second membership with an open start: %v, want ECONFLICT", err)
+		}
+	})
+}

@@ -214,8 +214,8 @@ func TestNewsletterSubscribeConfirmReceiveUnsubscribe(t *testing.T) {
 		t.Errorf("parts: %v", parts)
 	}
 	status, page = staff.get(issuePath)
-	if !strings.Contains(page, "kari@example.no") || !strings.Contains(page, "Levert") {
-		t.Errorf("send log:\n%s", page)
+	if status != 200 || !strings.Contains(page, "kari@example.no") || !strings.Contains(page, "Levert") {
+		t.Errorf("send log: %d\n%s", status, page)
 	}
 
 	// One click in the mail program: a POST without cookies or form token.
