@@ -4,6 +4,9 @@
 # every parser. See scripts/test.sh.
 .PHONY: test run build bench fuzz lint vulncheck
 
+# The Go release go.mod's toolchain line names (see scripts/test.sh).
+export GOTOOLCHAIN := go1.27.3
+
 test:
 	./scripts/test.sh
 

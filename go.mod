@@ -2,6 +2,10 @@ module github.com/samrad/samrad
 
 go 1.26.8
 
+// Built and tested with this release: it carries the standard library's
+// security fixes that govulncheck finds missing in earlier ones.
+toolchain go1.27.3
+
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/jackc/pgx/v5 v5.12.0

@@ -20,6 +20,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The Go release go.mod's toolchain line names, fetched by the go command
+# from the module proxy if this machine has another (some installations
+# pin GOTOOLCHAIN=local, which would ignore the line).
+export GOTOOLCHAIN=go1.27.3
+
 say() { printf '==> %s\n' "$*"; }
 
 # as_root runs a command as root: directly when we are root, else with sudo.
