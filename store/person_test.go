@@ -242,8 +242,8 @@ func TestPersonalDataExportAndAnonymise(t *testing.T) {
 			"audit_log": +2} // the subscriber's deletion and the anonymisation
 		now := tableCounts(t, db)
 		for tb, n := range before {
-			if tb == "meta" {
-				continue // the caches' stamps, renewed by every change
+			if tb == "meta" || strings.HasPrefix(tb, "search_index_") {
+				continue // the caches' stamps, renewed by every change; the full-text index's own pages
 			}
 			if now[tb] != n+delta[tb] {
 				t.Errorf("table %s: %d rows after, %d before, want a change of %d", tb, now[tb], n, delta[tb])
