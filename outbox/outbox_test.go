@@ -242,6 +242,22 @@ func TestCrashDuringSendIsInDoubtNotRepeated(t *testing.T) {
 		deadDone := make(chan error, 1)
 		go func() { _, err := dead.Drain(ctx); deadDone <- err }()
 		<-st.stalled
+		// The mark of the next message is asked for while the first is
+		// sent; wait until it is committed, as it would be before a crash
+		// some time later.
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			var marked int
+			if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'sending'`).Scan(&marked); err != nil {
+				t.Fatal(err)
+			}
+			if marked == 2 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d messages marked sending, want 2", marked)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 
 		// Its lease expires; the next sender finds the first two messages
 		// in doubt and sends every other.
