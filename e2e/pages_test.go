@@ -239,6 +239,7 @@ func TestFormsEnhancedWithHtmx(t *testing.T) {
 	  const f = document.querySelector('form[action$="/seter"]');
 	  f.querySelector('[name=new_title]').value = %q;
 	  f.querySelector('[name=new_person]').value = %q;
+	  f.querySelector('[name=role]').value = 'member'; // the board has its chair
 	  const done = new Promise(r => document.body.addEventListener('htmx:afterSettle', r, {once: true}));
 	  f.requestSubmit();
 	  await done;
