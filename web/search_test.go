@@ -13,7 +13,7 @@ import (
 )
 
 func TestSearchPages(t *testing.T) {
-	long := url.QueryEscape(strings.Repeat("kommunene ", 300))      // within the 4 KiB address limit: cut to 200 characters
+	long := url.QueryEscape(strings.Repeat("kommunene ", 300))     // within the 4 KiB address limit: cut to 200 characters
 	tooLong := url.QueryEscape(strings.Repeat("kommunene ", 2000)) // beyond it: 414 before any search
 	scenarios := []scenario{
 		{name: "across alliances", path: "/sok?q=kommunene", status: 200,
