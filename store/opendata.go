@@ -30,6 +30,9 @@ type Window struct {
 // are read whole and not counted.
 const everything = 1 << 30
 
+// Everything reads a whole list, not counted (its total is -1).
+var Everything = Window{Limit: everything}
+
 // stampText is how created_at and modified_at are written, so that text
 // comparison orders them.
 const stampText = "2006-01-02T15:04:05Z"

@@ -596,7 +596,7 @@ func (s *Server) handleBodyICS(w http.ResponseWriter, r *http.Request, v *view) 
 		return err
 	}
 	cal := ical.Calendar{Name: b.Name(v.Lang) + " – " + a.Name(v.Lang)}
-	base := "https://" + r.Host
+	base := s.publicBase(r)
 	for _, m := range visibleMeetings(ms, nil, a.ID) {
 		e := ical.Event{UID: fmt.Sprintf("meeting-%d@%s", m.ID, r.Host), Start: m.Start, End: m.End,
 			Summary:  s.cat.T(v.Lang, "meeting_title", b.Name(v.Lang), m.Label()),
@@ -688,7 +688,7 @@ func (s *Server) handleMinutesAtom(w http.ResponseWriter, r *http.Request, v *vi
 	if err != nil {
 		return err
 	}
-	base := "https://" + r.Host
+	base := s.publicBase(r)
 	feed := newAtomFeed(v.Lang, s.cat.T(v.Lang, "minutes_feed_title", a.Name(v.Lang)), a.Name(v.Lang),
 		base+Path(v.Lang, "minutes_atom", a.Slug), base+Path(v.Lang, "meetings", a.Slug))
 	for _, m := range all {
@@ -710,31 +710,33 @@ func (s *Server) handleDecisionsAtom(w http.ResponseWriter, r *http.Request, v *
 	if err != nil {
 		return err
 	}
-	all, err := s.db.AllianceMeetings(ctx, a.ID)
+	// The agenda items of public meetings carry their decision only once
+	// the minutes are published: one query for the whole feed.
+	items, _, err := s.db.OpenAgendaItems(ctx, a.ID, 0, 0, store.Everything)
 	if err != nil {
 		return err
 	}
-	base := "https://" + r.Host
+	bodies, err := s.db.Bodies(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	bodyName := map[int64]string{}
+	for _, b := range bodies {
+		bodyName[b.ID] = b.Name(v.Lang)
+	}
+	slices.SortStableFunc(items, func(x, y store.OpenAgendaItem) int { return y.Start.Compare(x.Start) }) // newest first
+	base := s.publicBase(r)
 	feed := newAtomFeed(v.Lang, s.cat.T(v.Lang, "decisions_feed_title", a.Name(v.Lang)), a.Name(v.Lang),
 		base+Path(v.Lang, "decisions_atom", a.Slug), base+Path(v.Lang, "cases", a.Slug))
-	for _, m := range all {
-		if !m.MinutesPublic() {
+	for _, it := range items {
+		if it.Decision == "" {
 			continue
 		}
-		items, err := s.db.Agenda(ctx, m.ID)
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			if it.Decision == "" {
-				continue
-			}
-			c := it.Case
-			label := samrad.CaseNumber(a.CaseScheme, c.Number, c.Year)
-			url := base + Path(v.Lang, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number))
-			feed.add(atomEntry{Title: s.cat.T(v.Lang, "decision_entry_title", label, c.Title, m.Body.Name(v.Lang)),
-				ID: url + "#m" + strconv.FormatInt(m.ID, 10), Link: atomLink{Href: url}, Summary: it.Decision}, m.Start)
-		}
+		c := it.Case
+		label := samrad.CaseNumber(a.CaseScheme, c.Number, c.Year)
+		url := base + Path(v.Lang, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number))
+		feed.add(atomEntry{Title: s.cat.T(v.Lang, "decision_entry_title", label, c.Title, bodyName[it.BodyID]),
+			ID: url + "#m" + strconv.FormatInt(it.MeetingID, 10), Link: atomLink{Href: url}, Summary: it.Decision}, it.Start)
 	}
 	return feed.write(w)
 }

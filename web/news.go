@@ -354,7 +354,7 @@ func (s *Server) handleNewsAtom(w http.ResponseWriter, r *http.Request, v *view)
 		return err
 	}
 	v.until = np.NextPublish
-	base := "https://" + r.Host
+	base := s.publicBase(r)
 	feed := newAtomFeed(v.Lang, s.cat.T(v.Lang, "news_feed_title", a.Name(v.Lang)), a.Name(v.Lang),
 		base+Path(v.Lang, "news_atom", a.Slug), base+Path(v.Lang, "news", a.Slug))
 	for _, art := range np.Articles {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,16 @@ func (s *Server) SetMailer(m Mailer, from mail.Address, baseURL string) {
 // SetBaseURL sets the site's public address (e.g. https://samrad.example.no),
 // used for links in e-mail and PDF files.
 func (s *Server) SetBaseURL(u string) { s.baseURL = strings.TrimRight(u, "/") }
+
+// publicBase is the scheme and host of the addresses the server publishes
+// (feeds, open data, the sitemap): the base URL when one is set, else the
+// host the request came to.
+func (s *Server) publicBase(r *http.Request) string {
+	if s.baseURL != "" {
+		return s.baseURL
+	}
+	return "http://" + r.Host
+}
 
 // SetPDF lets the server print notices, minutes and reports as PDF.
 func (s *Server) SetPDF(r *pdf.Renderer) { s.pdf = r }

@@ -80,10 +80,7 @@ func (s *Server) oparlRoutes() {
 // and ETag, JSON output, and errors as OParl error objects.
 func (s *Server) oparl(pattern string, fn oparlHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		api := &oparlAPI{ctx: r.Context(), s: s, base: s.baseURL}
-		if api.base == "" {
-			api.base = "http://" + r.Host
-		}
+		api := &oparlAPI{ctx: r.Context(), s: s, base: s.publicBase(r)}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			s.oparlError(w, r, samrad.Errorf(samrad.EINVALID, "Bare GET"), http.StatusMethodNotAllowed)
 			return

@@ -24,10 +24,7 @@ func (s *Server) handlePopolo(w http.ResponseWriter, r *http.Request, v *view) e
 	}
 	lang := v.Lang
 	other := map[string]string{"nb": "en", "en": "nb"}[lang]
-	base := s.baseURL
-	if base == "" {
-		base = "http://" + r.Host
-	}
+	base := s.publicBase(r)
 	allianceID := "alliance/" + a.Slug
 	x := popolo.Export{Persons: []popolo.Person{}, Organizations: []popolo.Organization{}, Memberships: []popolo.Membership{},
 		Posts: []popolo.Post{}, Motions: []popolo.Motion{}, VoteEvents: []popolo.VoteEvent{}}

@@ -29,13 +29,6 @@ type sitemapLink struct {
 	Href     string `xml:"href,attr"`
 }
 
-func (s *Server) publicBase(r *http.Request) string {
-	if s.baseURL != "" {
-		return s.baseURL
-	}
-	return "http://" + r.Host
-}
-
 func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	fmt.Fprintf(w, "User-agent: *\nDisallow: /logg-inn\nDisallow: /en/login\nDisallow: /oparl/\nDisallow: /*.csv$\nDisallow: /*.xlsx$\nDisallow: /*.pdf$\n\nSitemap: %s/sitemap.xml\n", s.publicBase(r))
