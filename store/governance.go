@@ -606,6 +606,13 @@ func (db *DB) MeetingVotes(ctx context.Context, meetingID int64) ([]samrad.Vote,
 	return db.votes(ctx, `v.meeting_id = $1`, meetingID)
 }
 
+// PublishedVotes lists the votes of an alliance's meetings whose minutes
+// are published, in the order they were recorded.
+func (db *DB) PublishedVotes(ctx context.Context, allianceID int64) ([]samrad.Vote, error) {
+	return db.votes(ctx, `v.meeting_id IN (SELECT m.id FROM meetings m JOIN bodies b ON b.id = m.body_id
+		WHERE b.alliance_id = $1 AND m.status = 'published')`, allianceID)
+}
+
 // CaseVotes lists every vote on a case in any meeting, in one query.
 func (db *DB) CaseVotes(ctx context.Context, caseID int64) ([]samrad.Vote, error) {
 	return db.votes(ctx, `v.case_id = $1`, caseID)

@@ -118,15 +118,20 @@ func (s *Server) handlePopolo(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
+	published, err := s.db.PublishedVotes(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	byMeeting := map[int64][]samrad.Vote{}
+	for _, vt := range published {
+		byMeeting[vt.MeetingID] = append(byMeeting[vt.MeetingID], vt)
+	}
 	motions := map[int64]int{}                // case → index in x.Motions
 	for i := len(meetings) - 1; i >= 0; i-- { // oldest first
 		m := meetings[i]
-		if !m.MinutesPublic() {
+		votes := byMeeting[m.ID]
+		if len(votes) == 0 {
 			continue
-		}
-		votes, err := s.db.MeetingVotes(ctx, m.ID)
-		if err != nil {
-			return err
 		}
 		byCase := map[int64][]samrad.Vote{}
 		var order []int64
