@@ -182,7 +182,13 @@ func ParseCallDate(s string) (Date, error) {
 			return Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD or DD.MM.YYYY)", s)
 		}
 	}
-	return NewDate(t.Year(), t.Month(), t.Day()), nil
+	// Read again as YYYY-MM-DD, so that both forms keep ParseDate's rules
+	// (no year before 1000).
+	d, err := ParseDate(t.Format(time.DateOnly))
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD or DD.MM.YYYY)", s)
+	}
+	return d, nil
 }
 
 // ParseDeadline reads a deadline in Norwegian time: a date and a time
