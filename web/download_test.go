@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -286,6 +287,14 @@ func TestListDownloads(t *testing.T) {
 		_, body = fetch(t, anon, "/allianser/ore/nyheter.xlsx")
 		if sheet := sheetCells(t, "news", body); !strings.Contains(sheet, `t="inlineStr"><is><t xml:space="preserve">=Åpen nyhet</t>`) {
 			t.Errorf("news xlsx: title not kept as text")
+		}
+
+		// In Excel amounts are numbers and dates are dates (serial numbers
+		// with a date style): Oslo's fee for 2019 and its population date.
+		_, body = fetch(t, anon, "/allianser/osloregionen/kontingent.xlsx?ar=2019")
+		sheet := sheetCells(t, "fees", body)
+		if !strings.Contains(sheet, "<v>2020407</v>") || !regexp.MustCompile(`<c r="E\d+" s="\d+"><v>43101</v>`).MatchString(sheet) {
+			t.Errorf("fees xlsx: the fee or the population date is not a number:\n%.2000s", sheet)
 		}
 
 		// The list pages link to their downloads, with the page's filters.
