@@ -167,11 +167,11 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 		"checkin_toggle": {"{id}": itoa(participants[0].ID)},
 		"event_register": {"{event}": openEvent.Slug},
 	}
-	query := map[string]string{"fees_csv": "?ar=2019&year=2019"}
+	query := map[string]string{"fees_csv": "?ar=2019&year=2019", "fees_xlsx": "?ar=2019&year=2019"}
 	// Pages for the alliance's administrators only.
-	adminOnly := map[string]bool{"audit": true}
+	adminOnly := map[string]bool{"audit": true, "audit_csv": true, "audit_xlsx": true}
 	// Unpublished minutes, and annual reports not yet approved.
-	unpublished := map[string]bool{"m_record": true, "m_record_pdf": true, "annual_report": true, "report_pdf": true, "inputs": true}
+	unpublished := map[string]bool{"m_record": true, "m_record_pdf": true, "annual_report": true, "report_pdf": true, "inputs": true, "inputs_csv": true, "inputs_xlsx": true}
 	// PDF files need a browser, which this server has not got: where the
 	// page would be shown, the answer is 503 with the reason.
 	printed := map[string]bool{"m_notice_pdf": true, "m_record_pdf": true, "programme_pdf": true, "report_pdf": true}

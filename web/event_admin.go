@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/store"
-	"github.com/samrad/samrad/xlsx"
 )
 
 type eventEditData struct {
@@ -382,36 +380,6 @@ func (s *Server) participantRows(lang string, data participantsData) ([]string, 
 			strings.Join(sessions, "; "), p.Comment, p.CreatedAt.In(samrad.Oslo()).Format("2006-01-02 15:04"), p.CheckedIn})
 	}
 	return header, rows
-}
-
-// handleParticipantsCSV is the participant list as CSV.
-func (s *Server) handleParticipantsCSV(w http.ResponseWriter, r *http.Request, v *view) error {
-	data, err := s.participants(r, v)
-	if err != nil {
-		return err
-	}
-	header, rows := s.participantRows(v.Lang, data)
-	return writeCSV(w, fmt.Sprintf(`attachment; filename="%s-participants.csv"`, data.Event.Slug), header, rows,
-		func(x any) string { return s.csvCell(v.Lang, x) })
-}
-
-// handleParticipantsXLSX is the participant list as an Excel workbook.
-func (s *Server) handleParticipantsXLSX(w http.ResponseWriter, r *http.Request, v *view) error {
-	data, err := s.participants(r, v)
-	if err != nil {
-		return err
-	}
-	header, rows := s.participantRows(v.Lang, data)
-	for _, row := range rows {
-		for i, x := range row {
-			if str, ok := x.(string); ok {
-				row[i] = spreadsheetSafe(str)
-			}
-		}
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-participants.xlsx"`, data.Event.Slug))
-	return xlsx.Write(w, xlsx.Sheet{Name: s.cat.T(v.Lang, "participants"), Header: header, Rows: rows})
 }
 
 // handleCheckin is the list for the door: the confirmed participants,

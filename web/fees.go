@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/samrad/samrad"
@@ -18,7 +17,6 @@ type feesData struct {
 	Table    *samrad.FeeTable
 	Error    string // why the table cannot be computed (missing population …)
 	Sources  []store.PopulationSource
-	CSVURL   string
 }
 
 func (s *Server) fees(r *http.Request, v *view) (feesData, error) {
@@ -36,9 +34,6 @@ func (s *Server) fees(r *http.Request, v *view) (feesData, error) {
 		year = y
 	}
 	data := feesData{Alliance: a, Year: year}
-	q := url.Values{}
-	q.Set(s.cat.T(v.Lang, "param_year"), fmt.Sprint(year))
-	data.CSVURL = Path(v.Lang, "fees_csv", a.Slug) + "?" + q.Encode()
 	t, err := s.db.FeeTable(ctx, a.ID, year)
 	var missing *samrad.MissingPopulationError
 	switch {

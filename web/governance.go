@@ -623,15 +623,25 @@ func (s *Server) handleBodyICS(w http.ResponseWriter, r *http.Request, v *view) 
 	return err
 }
 
-func (s *Server) handleMeetings(w http.ResponseWriter, r *http.Request, v *view) error {
+// meetingsData is the meetings page: the upcoming meetings and one year's
+// past ones, those not yet public only for the alliance's people.
+type meetingsData struct {
+	Alliance       samrad.Alliance
+	Upcoming, Past []store.AllianceMeeting
+	Years          []int
+	Year           int
+	CanSee         bool // the user sees meetings that are not public yet
+}
+
+func (s *Server) meetingsList(r *http.Request, v *view) (meetingsData, error) {
 	ctx := r.Context()
 	a, err := s.db.AllianceBySlug(ctx, r.PathValue("slug"))
 	if err != nil {
-		return err
+		return meetingsData{}, err
 	}
 	all, err := s.db.AllianceMeetings(ctx, a.ID)
 	if err != nil {
-		return err
+		return meetingsData{}, err
 	}
 	now := time.Now()
 	canSee := v.User.Can(a.ID, samrad.RoleReader)
@@ -660,17 +670,20 @@ func (s *Server) handleMeetings(w http.ResponseWriter, r *http.Request, v *view)
 	if q := v.param("year"); q != "" {
 		y, err := strconv.Atoi(q)
 		if err != nil {
-			return samrad.FieldErrorf("year", "%s", s.cat.T(v.Lang, "bad_year", q))
+			return meetingsData{}, samrad.FieldErrorf("year", "%s", s.cat.T(v.Lang, "bad_year", q))
 		}
 		year = y
 	}
-	v.Title, v.Nav = s.cat.T(v.Lang, "meetings_of", a.Name(v.Lang)), "home"
-	v.Data = struct {
-		Alliance       samrad.Alliance
-		Upcoming, Past []store.AllianceMeeting
-		Years          []int
-		Year           int
-	}{a, upcoming, past[year], years, year}
+	return meetingsData{Alliance: a, Upcoming: upcoming, Past: past[year], Years: years, Year: year, CanSee: canSee}, nil
+}
+
+func (s *Server) handleMeetings(w http.ResponseWriter, r *http.Request, v *view) error {
+	data, err := s.meetingsList(r, v)
+	if err != nil {
+		return err
+	}
+	a := data.Alliance
+	v.Title, v.Nav, v.Data = s.cat.T(v.Lang, "meetings_of", a.Name(v.Lang)), "home", data
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "meetings_title"), "")
 	s.render(w, http.StatusOK, "meetings", v)
 	return nil

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io"
 	"math"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,7 +18,6 @@ import (
 	"github.com/samrad/samrad/chart"
 	"github.com/samrad/samrad/refresh"
 	"github.com/samrad/samrad/store"
-	"github.com/samrad/samrad/xlsx"
 )
 
 // indicatorPaths are the routes of the steering-data portal. A member's
@@ -29,8 +27,6 @@ var indicatorPaths = map[string][2]string{
 	"ind_list":   {"/allianser/{slug}/styringsdata", "/en/alliances/{slug}/indicators"},
 	"ind_new":    {"/allianser/{slug}/styringsdata/ny", "/en/alliances/{slug}/indicators/new"},
 	"ind_page":   {"/allianser/{slug}/styringsdata/{indicator}", "/en/alliances/{slug}/indicators/{indicator}"},
-	"ind_csv":    {"/allianser/{slug}/styringsdata/{indicator}/tall.csv", "/en/alliances/{slug}/indicators/{indicator}/figures.csv"},
-	"ind_xlsx":   {"/allianser/{slug}/styringsdata/{indicator}/tall.xlsx", "/en/alliances/{slug}/indicators/{indicator}/figures.xlsx"},
 	"ind_edit":   {"/allianser/{slug}/styringsdata/{indicator}/endre", "/en/alliances/{slug}/indicators/{indicator}/edit"},
 	"ind_upload": {"/allianser/{slug}/styringsdata/{indicator}/last-opp", "/en/alliances/{slug}/indicators/{indicator}/upload"},
 	"ind_run":    {"/allianser/{slug}/styringsdata/{indicator}/hent", "/en/alliances/{slug}/indicators/{indicator}/fetch"},
@@ -43,8 +39,6 @@ func (s *Server) indicatorRoutes(handle, post func(name string, h handlerFunc)) 
 	handle("ind_list", s.handleIndicators)
 	handle("ind_new", s.handleIndicatorNew)
 	handle("ind_page", s.handleIndicator)
-	handle("ind_csv", s.handleIndicatorCSV)
-	handle("ind_xlsx", s.handleIndicatorXLSX)
 	handle("ind_edit", s.handleIndicatorEditForm)
 	handle("ind_runs", s.handleIndicatorRuns)
 	handle("ind_member", s.handleIndicatorMember)
@@ -448,47 +442,6 @@ func (s *Server) indicatorTable(lang string, d indicatorData) ([]string, [][]any
 		}
 	}
 	return header, rows
-}
-
-func indFilename(d indicatorData, ext string) string {
-	return mime.FormatMediaType("attachment", map[string]string{"filename": d.Alliance.Slug + "-" + d.Indicator.Slug + "." + ext})
-}
-
-// handleIndicatorCSV is the comparison as CSV.
-func (s *Server) handleIndicatorCSV(w http.ResponseWriter, r *http.Request, v *view) error {
-	d, err := s.comparison(r, v)
-	if err != nil {
-		return err
-	}
-	header, rows := s.indicatorTable(v.Lang, d)
-	if d.Indicator.MembersOnly {
-		w.Header().Set("Cache-Control", "no-store")
-	}
-	return writeCSV(w, indFilename(d, "csv"), header, rows, func(x any) string {
-		if f, ok := x.(float64); ok {
-			return strconv.FormatFloat(f, 'f', d.Indicator.Decimals, 64)
-		}
-		return s.csvCell(v.Lang, x)
-	})
-}
-
-// handleIndicatorXLSX is the comparison as an Excel workbook.
-func (s *Server) handleIndicatorXLSX(w http.ResponseWriter, r *http.Request, v *view) error {
-	d, err := s.comparison(r, v)
-	if err != nil {
-		return err
-	}
-	header, rows := s.indicatorTable(v.Lang, d)
-	if d.Indicator.MembersOnly {
-		w.Header().Set("Cache-Control", "no-store")
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", indFilename(d, "xlsx"))
-	name := []rune(d.Indicator.Slug)
-	if len(name) > 31 {
-		name = name[:31]
-	}
-	return xlsx.Write(w, xlsx.Sheet{Name: string(name), Header: header, Rows: rows})
 }
 
 // indListItem is an indicator on the portal's front page.

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/memberfile"
@@ -14,7 +13,6 @@ type membersData struct {
 	Date           samrad.Date
 	IncludePending bool
 	Members        []samrad.Membership
-	CSVURL         string
 	CanDecide      bool // the user may confirm or reject pending memberships
 }
 
@@ -36,13 +34,7 @@ func (s *Server) members(r *http.Request, v *view) (membersData, error) {
 	if err != nil {
 		return membersData{}, err
 	}
-	q := url.Values{}
-	q.Set(s.cat.T(v.Lang, "param_date"), d.String())
-	if pending {
-		q.Set(s.cat.T(v.Lang, "param_pending"), "1")
-	}
 	return membersData{Alliance: a, Date: d, IncludePending: pending, Members: ms,
-		CSVURL:    Path(v.Lang, "members_csv", a.Slug) + "?" + q.Encode(),
 		CanDecide: v.User.Can(a.ID, samrad.RoleSecretariat)}, nil
 }
 

@@ -13,28 +13,39 @@ import (
 	"github.com/samrad/samrad/store"
 )
 
-func (s *Server) handleOrgs(w http.ResponseWriter, r *http.Request, v *view) error {
+// orgsData is the registry page: the organisations valid on a date,
+// of one kind or all.
+type orgsData struct {
+	Date  samrad.Date
+	Kind  string
+	Kinds []samrad.OrgKind
+	Orgs  []samrad.Organisation
+}
+
+func (s *Server) orgsList(r *http.Request, v *view) (orgsData, error) {
 	reg, err := s.db.Registry(r.Context())
 	if err != nil {
-		return err
+		return orgsData{}, err
 	}
 	d := samrad.Today()
 	if q := v.param("date"); q != "" {
 		if d, err = samrad.ParseDate(q); err != nil {
-			return samrad.FieldErrorf("date", "%s", s.cat.T(v.Lang, "bad_date", q))
+			return orgsData{}, samrad.FieldErrorf("date", "%s", s.cat.T(v.Lang, "bad_date", q))
 		}
 	}
 	kind := v.param("kind")
 	if kind != "" && !samrad.OrgKind(kind).Valid() {
-		return samrad.FieldErrorf("kind", "%s", s.cat.T(v.Lang, "bad_kind", kind))
+		return orgsData{}, samrad.FieldErrorf("kind", "%s", s.cat.T(v.Lang, "bad_kind", kind))
 	}
-	v.Title, v.Nav = s.cat.T(v.Lang, "registry_title"), "orgs"
-	v.Data = struct {
-		Date  samrad.Date
-		Kind  string
-		Kinds []samrad.OrgKind
-		Orgs  []samrad.Organisation
-	}{d, kind, samrad.OrgKinds, reg.ValidOn(d, samrad.OrgKind(kind))}
+	return orgsData{d, kind, samrad.OrgKinds, reg.ValidOn(d, samrad.OrgKind(kind))}, nil
+}
+
+func (s *Server) handleOrgs(w http.ResponseWriter, r *http.Request, v *view) error {
+	data, err := s.orgsList(r, v)
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Data = s.cat.T(v.Lang, "registry_title"), "orgs", data
 	v.Crumbs = []link{{Label: s.cat.T(v.Lang, "registry_title")}}
 	s.render(w, http.StatusOK, "orgs", v)
 	return nil

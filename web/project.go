@@ -6,7 +6,6 @@ import (
 	"html"
 	"html/template"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/store"
-	"github.com/samrad/samrad/xlsx"
 )
 
 // projectPaths are the routes of this area. A project and a network are
@@ -24,8 +22,6 @@ import (
 // the route checks fill them like every other route's.
 var projectPaths = map[string][2]string{
 	"proj_list":           {"/allianser/{slug}/prosjekter", "/en/alliances/{slug}/projects"},
-	"proj_csv":            {"/allianser/{slug}/prosjekter.csv", "/en/alliances/{slug}/projects.csv"},
-	"proj_xlsx":           {"/allianser/{slug}/prosjekter.xlsx", "/en/alliances/{slug}/projects.xlsx"},
 	"proj_network":        {"/allianser/{slug}/nettverk/{id}/prosjekter", "/en/alliances/{slug}/networks/{id}/projects"},
 	"proj_new":            {"/allianser/{slug}/prosjekter/ny", "/en/alliances/{slug}/projects/new"},
 	"proj_page":           {"/allianser/{slug}/prosjekter/{id}", "/en/alliances/{slug}/projects/{id}"},
@@ -42,8 +38,6 @@ var projectPaths = map[string][2]string{
 // projectRoutes registers the pages and actions of this area.
 func (s *Server) projectRoutes(handle, post func(name string, h handlerFunc)) {
 	handle("proj_list", s.handlePortfolio)
-	handle("proj_csv", s.handlePortfolioCSV)
-	handle("proj_xlsx", s.handlePortfolioXLSX)
 	handle("proj_network", s.handlePortfolio)
 	handle("proj_new", s.handleProjectNew)
 	handle("proj_page", s.handleProject)
@@ -476,7 +470,7 @@ func (s *Server) portfolioTable(lang string, data portfolioData) ([]string, [][]
 			if d.IsZero() {
 				row = append(row, nil)
 			} else {
-				row = append(row, d.Time())
+				row = append(row, d)
 			}
 		}
 		for _, m := range []*samrad.Money{p.Budget, p.OwnContribution} {
@@ -497,37 +491,6 @@ func (s *Server) portfolioTable(lang string, data portfolioData) ([]string, [][]
 		rows = append(rows, row)
 	}
 	return header, rows
-}
-
-func (s *Server) portfolioFilename(data portfolioData, ext string) string {
-	name := data.Alliance.Slug + "-projects"
-	if data.Query.Network != "" {
-		name += "-" + data.Query.Network
-	}
-	return mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + ext})
-}
-
-// handlePortfolioCSV is the portfolio, with the same filters, as CSV.
-func (s *Server) handlePortfolioCSV(w http.ResponseWriter, r *http.Request, v *view) error {
-	data, err := s.portfolio(r, v)
-	if err != nil {
-		return err
-	}
-	header, rows := s.portfolioTable(v.Lang, data)
-	return writeCSV(w, s.portfolioFilename(data, "csv"), header, rows, func(x any) string { return s.csvCell(v.Lang, x) })
-}
-
-// handlePortfolioXLSX is the portfolio, with the same filters, as an
-// Excel workbook.
-func (s *Server) handlePortfolioXLSX(w http.ResponseWriter, r *http.Request, v *view) error {
-	data, err := s.portfolio(r, v)
-	if err != nil {
-		return err
-	}
-	header, rows := s.portfolioTable(v.Lang, data)
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", s.portfolioFilename(data, "xlsx"))
-	return xlsx.Write(w, xlsx.Sheet{Name: s.cat.T(v.Lang, "proj_title"), Header: header, Rows: rows})
 }
 
 type projectData struct {

@@ -101,7 +101,7 @@ func (s *Server) Handler() http.Handler {
 // routeTable maps a route name to its path in each language: the core
 // routes below and those of the areas kept in their own files.
 // Placeholders in braces are filled in order by Path.
-var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths, indicatorPaths, searchPaths)
+var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths, indicatorPaths, searchPaths, downloadPaths)
 
 // mergeRoutes joins route tables; a name defined twice is a programming
 // error.
@@ -122,10 +122,8 @@ var coreRoutes = map[string][2]string{
 	"home":           {"/", "/en/"},
 	"alliance":       {"/allianser/{slug}", "/en/alliances/{slug}"},
 	"members":        {"/allianser/{slug}/medlemmer", "/en/alliances/{slug}/members"},
-	"members_csv":    {"/allianser/{slug}/medlemmer.csv", "/en/alliances/{slug}/members.csv"},
 	"popolo":         {"/allianser/{slug}/popolo.json", "/en/alliances/{slug}/popolo.json"},
 	"fees":           {"/allianser/{slug}/kontingent", "/en/alliances/{slug}/fees"},
-	"fees_csv":       {"/allianser/{slug}/kontingent.csv", "/en/alliances/{slug}/fees.csv"},
 	"orgs":           {"/organisasjoner", "/en/organisations"},
 	"org":            {"/organisasjoner/{code}", "/en/organisations/{code}"},
 	"body":           {"/allianser/{slug}/organer/{body}", "/en/alliances/{slug}/bodies/{body}"},
@@ -218,8 +216,6 @@ var coreRoutes = map[string][2]string{
 	"material_add":   {"/allianser/{slug}/arrangementer/{event}/okter/{id}/materiell", "/en/alliances/{slug}/events/{event}/sessions/{id}/materials"},
 	"material":       {"/allianser/{slug}/arrangementer/{event}/materiell/{id}", "/en/alliances/{slug}/events/{event}/materials/{id}"},
 	"participants":   {"/allianser/{slug}/arrangementer/{event}/deltakere", "/en/alliances/{slug}/events/{event}/participants"},
-	"part_csv":       {"/allianser/{slug}/arrangementer/{event}/deltakere.csv", "/en/alliances/{slug}/events/{event}/participants.csv"},
-	"part_xlsx":      {"/allianser/{slug}/arrangementer/{event}/deltakere.xlsx", "/en/alliances/{slug}/events/{event}/participants.xlsx"},
 	"checkin":        {"/allianser/{slug}/arrangementer/{event}/innsjekk", "/en/alliances/{slug}/events/{event}/check-in"},
 	"checkin_toggle": {"/allianser/{slug}/arrangementer/{event}/innsjekk/{id}", "/en/alliances/{slug}/events/{event}/check-in/{id}"},
 	"registration":   {"/pamelding/{token}", "/en/registration/{token}"},
@@ -272,10 +268,8 @@ func (s *Server) routes() {
 	handle("home", s.handleHome)
 	handle("alliance", s.handleAlliance)
 	handle("members", s.handleMembers)
-	handle("members_csv", s.handleMembersCSV)
 	handle("popolo", s.handlePopolo)
 	handle("fees", s.handleFees)
-	handle("fees_csv", s.handleFeesCSV)
 	handle("orgs", s.handleOrgs)
 	handle("org", s.handleOrg)
 	handle("body", s.handleBody)
@@ -383,8 +377,6 @@ func (s *Server) routes() {
 	handle("event_new", s.handleEventNew)
 	handle("event_edit", s.handleEventEditForm)
 	handle("participants", s.handleParticipants)
-	handle("part_csv", s.handleParticipantsCSV)
-	handle("part_xlsx", s.handleParticipantsXLSX)
 	handle("checkin", s.handleCheckin)
 	post("event_register", s.handleRegister)
 	post("reg_cancel", s.handleCancelRegistration)
@@ -400,6 +392,7 @@ func (s *Server) routes() {
 	s.fundingRoutes(handle, post)
 	s.serviceRoutes(handle, post)
 	s.indicatorRoutes(handle, post)
+	s.downloadRoutes(handle)
 	s.oparlRoutes()
 	s.mux.Handle("GET /robots.txt", http.HandlerFunc(s.handleRobots))
 	s.mux.Handle("GET /sitemap.xml", s.page("nb", "", s.handleSitemap))

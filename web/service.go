@@ -1,8 +1,7 @@
 package web
 
 import (
-	"encoding/csv"
-	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -16,17 +15,16 @@ import (
 // servicePaths are the routes of this area: the service catalogue with the
 // secretariat's request log, and the cooperation agreements.
 var servicePaths = map[string][2]string{
-	"svc_list":         {"/allianser/{slug}/tjenester", "/en/alliances/{slug}/services"},
-	"svc_new":          {"/allianser/{slug}/tjenester", "/en/alliances/{slug}/services"},
-	"svc_edit":         {"/allianser/{slug}/tjenester/{id}", "/en/alliances/{slug}/services/{id}"},
-	"svc_move":         {"/allianser/{slug}/tjenester/flytt/{id}", "/en/alliances/{slug}/services/move/{id}"},
-	"svc_requests":     {"/allianser/{slug}/tjenester/henvendelser", "/en/alliances/{slug}/services/requests"},
-	"svc_req_new":      {"/allianser/{slug}/tjenester/henvendelser", "/en/alliances/{slug}/services/requests"},
-	"svc_requests_csv": {"/allianser/{slug}/tjenester/henvendelser.csv", "/en/alliances/{slug}/services/requests.csv"},
-	"svc_request":      {"/allianser/{slug}/tjenester/henvendelser/{id}", "/en/alliances/{slug}/services/requests/{id}"},
-	"svc_req_save":     {"/allianser/{slug}/tjenester/henvendelser/{id}", "/en/alliances/{slug}/services/requests/{id}"},
-	"svc_req_respond":  {"/allianser/{slug}/tjenester/henvendelser/{id}/besvart", "/en/alliances/{slug}/services/requests/{id}/responded"},
-	"svc_req_close":    {"/allianser/{slug}/tjenester/henvendelser/{id}/avslutt", "/en/alliances/{slug}/services/requests/{id}/close"},
+	"svc_list":        {"/allianser/{slug}/tjenester", "/en/alliances/{slug}/services"},
+	"svc_new":         {"/allianser/{slug}/tjenester", "/en/alliances/{slug}/services"},
+	"svc_edit":        {"/allianser/{slug}/tjenester/{id}", "/en/alliances/{slug}/services/{id}"},
+	"svc_move":        {"/allianser/{slug}/tjenester/flytt/{id}", "/en/alliances/{slug}/services/move/{id}"},
+	"svc_requests":    {"/allianser/{slug}/tjenester/henvendelser", "/en/alliances/{slug}/services/requests"},
+	"svc_req_new":     {"/allianser/{slug}/tjenester/henvendelser", "/en/alliances/{slug}/services/requests"},
+	"svc_request":     {"/allianser/{slug}/tjenester/henvendelser/{id}", "/en/alliances/{slug}/services/requests/{id}"},
+	"svc_req_save":    {"/allianser/{slug}/tjenester/henvendelser/{id}", "/en/alliances/{slug}/services/requests/{id}"},
+	"svc_req_respond": {"/allianser/{slug}/tjenester/henvendelser/{id}/besvart", "/en/alliances/{slug}/services/requests/{id}/responded"},
+	"svc_req_close":   {"/allianser/{slug}/tjenester/henvendelser/{id}/avslutt", "/en/alliances/{slug}/services/requests/{id}/close"},
 
 	"agr_list":         {"/allianser/{slug}/avtaler", "/en/alliances/{slug}/agreements"},
 	"agr_new":          {"/allianser/{slug}/avtaler/ny", "/en/alliances/{slug}/agreements/new"},
@@ -46,7 +44,6 @@ func (s *Server) serviceRoutes(handle, post func(name string, h handlerFunc)) {
 	post("svc_edit", s.handleServiceUpdate)
 	post("svc_move", s.handleServiceMove)
 	handle("svc_requests", s.handleRequests)
-	handle("svc_requests_csv", s.handleRequestsCSV)
 	post("svc_req_new", s.handleRequestCreate)
 	handle("svc_request", s.handleRequest)
 	post("svc_req_save", s.handleRequestUpdate)
@@ -446,51 +443,40 @@ func (s *Server) formatDuration(lang string, d time.Duration) string {
 	}
 }
 
-// handleRequestsCSV is the request log the filter selects as CSV, with
-// response times in hours.
-func (s *Server) handleRequestsCSV(w http.ResponseWriter, r *http.Request, v *view) error {
+// requestsTable is the request log the filter selects, with response
+// times in hours, for the secretariat.
+func (s *Server) requestsTable(r *http.Request, v *view) (table, error) {
 	d, err := s.requestLogData(r, v)
 	if err != nil {
-		return err
+		return table{}, err
 	}
 	for _, field := range []string{"kind", "status", "service", "member", "from", "to"} {
 		if msg := d.Filter.Error(field); msg != "" {
-			return samrad.FieldErrorf(field, "%s", msg)
+			return table{}, samrad.FieldErrorf(field, "%s", msg)
 		}
 	}
 	lang := v.Lang
 	t := func(k string) string { return s.cat.T(lang, k) }
-	stamp := func(x time.Time) string {
+	stamp := func(x time.Time) any {
 		if x.IsZero() {
-			return ""
+			return nil
 		}
-		return x.In(samrad.Oslo()).Format("2006-01-02 15:04")
+		return x
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, d.Alliance.Slug, t("svc_csv_name")))
-	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{t("svc_col_id"), t("svc_received"), t("svc_kind"), t("svc_service"), t("svc_member"), t("svc_requester_kind"),
-		t("svc_requester"), t("svc_subject"), t("svc_status"), t("svc_first_response"), t("svc_response_hours"), t("svc_closed"),
-		t("svc_outcome"), t("svc_handled_by")}); err != nil {
-		return err
-	}
+	out := table{File: d.Alliance.Slug + "-" + t("svc_csv_name"), Sheet: t("svc_requests_title"), NoStore: true,
+		Header: s.headers(lang, "svc_col_id", "svc_received", "svc_kind", "svc_service", "svc_member", "svc_requester_kind",
+			"svc_requester", "svc_subject", "svc_status", "svc_first_response", "svc_response_hours", "svc_closed", "svc_outcome", "svc_handled_by"),
+		Decimals: func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }}
 	for _, q := range d.List {
-		hours := ""
+		var hours any
 		if rt, ok := q.ResponseTime(); ok {
-			hours = strconv.FormatFloat(rt.Hours(), 'f', 1, 64)
+			hours = math.Round(rt.Hours()*10) / 10
 		}
-		rec := []string{strconv.FormatInt(q.ID, 10), stamp(q.ReceivedAt), t("svc_kind_" + string(q.Kind)), d.ServiceName(lang, q.ServiceID),
+		out.Rows = append(out.Rows, []any{q.ID, stamp(q.ReceivedAt), t("svc_kind_" + string(q.Kind)), d.ServiceName(lang, q.ServiceID),
 			d.MemberName(lang, q.MemberOrgID), t("svc_requester_" + string(q.RequesterKind)), q.Requester, q.Subject,
-			t("svc_status_" + string(q.Status)), stamp(q.FirstResponseAt), hours, stamp(q.ClosedAt), q.Outcome, q.HandledByName}
-		for i := range rec {
-			rec[i] = spreadsheetSafe(rec[i])
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+			t("svc_status_" + string(q.Status)), stamp(q.FirstResponseAt), hours, stamp(q.ClosedAt), q.Outcome, q.HandledByName})
 	}
-	cw.Flush()
-	return cw.Error()
+	return out, nil
 }
 
 // parseClock reads a time in Oslo as the form gives it: "2024-03-01T09:30"
