@@ -1,12 +1,17 @@
 package web_test
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/samrad/samrad/demo"
 	"github.com/samrad/samrad/internal/testdb"
 	"github.com/samrad/samrad/store"
+	"github.com/samrad/samrad/web"
 )
 
 // runSite asks the demo server for each scenario's page, as a visitor, on
@@ -87,4 +92,82 @@ func TestAllianceSite(t *testing.T) {
 			contains: []string{`href="/allianser/ore"`, `href="/allianser/osloregionen"`}},
 		{name: "contact en", path: "/en/alliances/ore/contact", status: 200, contains: []string{"<h1>Contact</h1>"}},
 	})
+}
+
+// Every page names its other-language version, the default for readers of
+// neither language, and its canonical address; the language switch keeps
+// the page and the parameters it reads, and drops the ones it does not.
+func TestLanguageLinksKeepThePage(t *testing.T) {
+	runSite(t, []scenario{
+		{name: "members with a date", path: "/allianser/ore/medlemmer?dato=2021-01-01&utm_source=x", status: 200,
+			contains: []string{
+				`<a class="site-header__lang" href="/en/alliances/ore/members?date=2021-01-01" hreflang="en" lang="en">English</a>`,
+				`<link rel="alternate" hreflang="en" href="/en/alliances/ore/members?date=2021-01-01">`,
+				`<link rel="alternate" hreflang="x-default" href="/allianser/ore/medlemmer?dato=2021-01-01&amp;utm_source=x">`,
+				`<link rel="canonical" href="/allianser/ore/medlemmer?dato=2021-01-01">`,
+				`<meta property="og:locale:alternate" content="en_GB">`},
+			absent: []string{`og:url`}},
+		{name: "english search", path: "/en/search?q=kommunene&page=1", status: 200,
+			contains: []string{`href="/sok?q=kommunene&amp;side=1" hreflang="nb"`, `<link rel="alternate" hreflang="x-default" href="/sok?q=kommunene&amp;side=1">`,
+				`<link rel="canonical" href="/en/search?page=1&amp;q=kommunene">`}},
+		{name: "new pages", path: "/en/alliances/ore/about", status: 200,
+			contains: []string{`<link rel="alternate" hreflang="nb" href="/allianser/ore/om">`, `<link rel="alternate" hreflang="x-default" href="/allianser/ore/om">`}},
+		{name: "case", path: "/allianser/osloregionen/saker/2016/48", status: 200,
+			contains: []string{`hreflang="en" href="/en/alliances/osloregionen/cases/2016/48"`}},
+	})
+}
+
+// With a public base URL, the canonical address is absolute and is the
+// page's Open Graph URL too.
+func TestCanonicalWithBaseURL(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	if err := demo.Load(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetBaseURL("https://samrad.example.no/")
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/en/alliances/ore/news", nil))
+	body := rec.Body.String()
+	for _, want := range []string{`<link rel="canonical" href="https://samrad.example.no/en/alliances/ore/news">`,
+		`<meta property="og:url" content="https://samrad.example.no/en/alliances/ore/news">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+}
+
+// The print stylesheet leaves out navigation, forms and footer links, and
+// prints where links to other sites go.
+func TestPrintStylesheet(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/tilgjengelighet", nil))
+	i := strings.Index(rec.Body.String(), `/static/samrad.`)
+	if i < 0 {
+		t.Fatalf("the page links no stylesheet:\n%s", rec.Body.String())
+	}
+	href := rec.Body.String()[i:]
+	href = href[:strings.Index(href, `"`)]
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", href, nil))
+	css := rec.Body.String()
+	p := strings.Index(css, "@media print {")
+	if rec.Code != 200 || p < 0 {
+		t.Fatalf("GET %s: %d, no print rules", href, rec.Code)
+	}
+	rules := css[p:]
+	for _, want := range []string{".site-header__nav", "main form", ".site-footer a", `main a[href^="https:"]::after { content: " (" attr(href) ")"`, "color: #000000", "background: #ffffff"} {
+		if !strings.Contains(rules, want) {
+			t.Errorf("print rules lack %s", want)
+		}
+	}
 }
