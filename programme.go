@@ -65,6 +65,10 @@ type Programme struct {
 	AdoptedBy      string // e.g. "styret"
 	Source         string
 	Sections       []Section
+	// Economy is the programme's chapter on its economic framework: the
+	// fee decided for the year, the income it gives, the frame left for
+	// projects and the funds carried over, as the programme words it.
+	Economy string
 }
 
 // Section is a numbered chapter of measures.

@@ -8,18 +8,19 @@ import (
 // Kinds of document that full-text search finds, in the order a reader
 // sees them offered.
 const (
-	DocCase     = "case"     // a case: its title, presentation and proposed decision
-	DocDecision = "decision" // what was decided on a case, at meetings and finally
-	DocMinutes  = "minutes"  // the minutes of a meeting, once published
-	DocArticle  = "article"  // a published news article
-	DocEvent    = "event"    // a published event
-	DocMeasure  = "measure"  // a measure of an action programme
-	DocProject  = "project"  // a published project
-	DocPerson   = "person"   // a person's name and roles in one body, never contact data
+	DocCase      = "case"      // a case: its title, presentation and proposed decision
+	DocDecision  = "decision"  // what was decided on a case, at meetings and finally
+	DocMinutes   = "minutes"   // the minutes of a meeting, once published
+	DocArticle   = "article"   // a published news article
+	DocEvent     = "event"     // a published event
+	DocMeasure   = "measure"   // a measure of an action programme
+	DocProgramme = "programme" // an action programme's own text: its economic framework
+	DocProject   = "project"   // a published project
+	DocPerson    = "person"    // a person's name and roles in one body, never contact data
 )
 
 // DocKinds lists every kind of document search knows.
-var DocKinds = []string{DocCase, DocDecision, DocMinutes, DocArticle, DocEvent, DocMeasure, DocProject, DocPerson}
+var DocKinds = []string{DocCase, DocDecision, DocMinutes, DocArticle, DocEvent, DocMeasure, DocProgramme, DocProject, DocPerson}
 
 // Limits of a search.
 const (

@@ -208,7 +208,17 @@ func governance() []governanceSpec {
 				Status: samrad.MeetingHeld, Source: SourceOsloregionen + " (handlingsprogrammet godkjent i styremøtet)"}}},
 			cases: []samrad.Case{{Year: 2016, Number: 47, Title: "Politisk ad hoc-gruppe for interessepolitisk arbeid", Type: samrad.CaseDecision,
 				Presentation: "Styret nedsatte en politisk ad hoc-gruppe for interessepolitisk arbeid, med oppgave å definere Osloregionens interessepolitiske rolle, utvikle strategier for gjennomslag i prioriterte saker og avklare rammer for et tettere interessepolitisk samarbeid med Østlandssamarbeidet.",
-				Source:       SourceOsloregionen + ", tiltak 4.1"}},
+				Source:       SourceOsloregionen + ", tiltak 4.1"},
+				// Chapter 5 of the programme reports the council's fee decision
+				// without its day or number ("xx. mai 2016", "sak x/16"): the
+				// case gets the next number of the alliance's series, no meeting
+				// is made up for it, and the presentation says so.
+				{Year: 2016, Title: "Medlemskontingent 2017", Type: samrad.CaseDecision,
+					Presentation: "Samarbeidsrådet vedtar i sitt årlige møte i mai/juni kontingent for kommende år. " +
+						"Rådet behandlet sak om medlemskontingent 2017 i møte i mai 2016. Kilden oppgir verken møtedagen («xx. mai 2016») " +
+						"eller saksnummeret («sak x/16»); nummeret her er neste ledige i Osloregionens saksnummerserie, og møtet er ikke registrert fordi datoen er ukjent.",
+					Decision: "Medlemskontingenten for 2017 ble fastsatt til kr 1,50 pr. innbygger i kommunene og fylkeskommunene, med dobbel kontingent for Oslo kommune.",
+					Source:   SourceOsloregionen + ", kap. 3 og 5"}},
 		},
 		{
 			alliance: "vestregionen", source: SourceVestregionen, attested: d("2017-07-01"),

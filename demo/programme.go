@@ -215,6 +215,14 @@ func osloregionenProgramme2017(allianceID, periodID int64) samrad.Programme {
 	const ostland = "Østlandssamarbeidet"
 	return samrad.Programme{AllianceID: allianceID, Year: 2017, PeriodID: periodID, Title: "Handlingsprogram 2017",
 		AdoptedOn: samrad.MustDate("2016-12-06"), AdoptedBy: "styret", Source: SourceOsloregionen,
+		// Chapter 5, "Økonomiske rammer og fordeling av utviklingsmidler
+		// 2017", as written: the amounts are "x,x mill." in the source.
+		Economy: "Samarbeidsrådet behandlet sak om medlemskontingent 2017 i møte den xx. mai 2016 (sak x/16). " +
+			"Medlemskontingenten for 2017 ble fastsatt til kr 1,50 pr. innbygger i kommunene og fylkeskommunene, med dobbel kontingent for Oslo kommune. " +
+			"Dette gir en inntektsramme på x,x mill. kroner. Fratrasket andel av inntektene som går til faste driftsutgifter (lønn/kontorleie/drift) " +
+			"samt informasjon og møteutgifter til styre og råd, har samarbeidsalliansen en ramme på i størrelsesorden x,x mill. kroner til prosjekter " +
+			"og utviklingstiltak i 2017. I tillegg kommer overføring av ubrukte midler fra 2016 og tidligere år, på i størrelsesorden x,x mill. kroner. " +
+			"Konkret prioritering av midler er beskrevet i forslag til budsjett 2017.",
 		Sections: []samrad.Section{
 			{Number: 1, Title: "Areal, transport og klima/miljø", Measures: []samrad.Measure{
 				{Section: 1, Number: 1, Title: "Påvirkning av og dialog med statlige myndigheter om nasjonale rammebetingelser",

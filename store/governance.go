@@ -223,13 +223,18 @@ func loadSeatsTx(ctx context.Context, tx *sql.Tx, bodyID int64) ([]samrad.Seat, 
 }
 
 func loadSeats(ctx context.Context, q queryer, bodyID int64, registry func(context.Context) (*samrad.Registry, error)) ([]samrad.Seat, error) {
+	return loadSeatsWhere(ctx, q, `s.body_id = $1`, bodyID, registry)
+}
+
+// loadSeatsWhere reads the seats that where (with one argument) selects.
+func loadSeatsWhere(ctx context.Context, q queryer, where string, arg any, registry func(context.Context) (*samrad.Registry, error)) ([]samrad.Seat, error) {
 	reg, err := registry(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT s.id, s.body_id, p.id, p.name, p.title, p.email, COALESCE(s.represents_org_id, 0), s.role,
 		s.valid_from, s.attested_on, s.valid_to, s.note, s.source
-		FROM seats s JOIN people p ON p.id = s.person_id WHERE s.body_id = $1 ORDER BY s.id`, bodyID)
+		FROM seats s JOIN people p ON p.id = s.person_id WHERE `+where+` ORDER BY s.id`, arg)
 	if err != nil {
 		return nil, err
 	}

@@ -122,8 +122,8 @@ func (db *DB) CreateProgramme(ctx context.Context, p *samrad.Programme) error {
 			}
 			period = p.PeriodID
 		}
-		id, err := insertID(ctx, tx, `INSERT INTO programmes (alliance_id, year, period_id, title, adopted_on, adopted_by, source) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			p.AllianceID, p.Year, period, p.Title, p.AdoptedOn, p.AdoptedBy, p.Source)
+		id, err := insertID(ctx, tx, `INSERT INTO programmes (alliance_id, year, period_id, title, adopted_on, adopted_by, source, economy) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			p.AllianceID, p.Year, period, p.Title, p.AdoptedOn, p.AdoptedBy, p.Source, p.Economy)
 		if err != nil {
 			return err
 		}
@@ -207,8 +207,8 @@ func (db *DB) ProgrammeYears(ctx context.Context, allianceID int64) ([]int, erro
 func (db *DB) Programme(ctx context.Context, allianceID int64, year int) (samrad.Programme, error) {
 	var p samrad.Programme
 	var period sql.NullInt64
-	err := db.db.QueryRowContext(ctx, `SELECT id, alliance_id, year, period_id, title, adopted_on, adopted_by, source FROM programmes WHERE alliance_id = $1 AND year = $2`,
-		allianceID, year).Scan(&p.ID, &p.AllianceID, &p.Year, &period, &p.Title, &p.AdoptedOn, &p.AdoptedBy, &p.Source)
+	err := db.db.QueryRowContext(ctx, `SELECT id, alliance_id, year, period_id, title, adopted_on, adopted_by, source, economy FROM programmes WHERE alliance_id = $1 AND year = $2`,
+		allianceID, year).Scan(&p.ID, &p.AllianceID, &p.Year, &period, &p.Title, &p.AdoptedOn, &p.AdoptedBy, &p.Source, &p.Economy)
 	if err != nil {
 		return p, notFound(err, "no action programme for %d", year)
 	}

@@ -60,8 +60,12 @@ func (s *Server) alliancePage(w http.ResponseWriter, r *http.Request, v *view, s
 		AllContacts               []samrad.Contact // with their addresses, for the secretariat's forms
 		People                    []samrad.Person
 		Cooperation               store.Cooperation
+		Home                      allianceHome
 	}{Alliance: a, CanEdit: v.User.Can(a.ID, samrad.RoleSecretariat), Forms: fs}
 	if data.Contacts, err = s.contacts(ctx, a); err != nil {
+		return err
+	}
+	if data.Home, err = s.home(ctx, v, a, all); err != nil {
 		return err
 	}
 	if data.CanEdit {

@@ -306,6 +306,12 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, v *view, statu
 		}
 		path = append(path, x)
 	}
+	// A decision stored without any meeting was recorded from a published
+	// source (the demo's fee case); decisions made here come through a
+	// meeting and wait for its minutes.
+	if len(steps) == 0 {
+		showDecision = true
+	}
 	if !showDecision {
 		c.Decision = ""
 	}

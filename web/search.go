@@ -221,6 +221,8 @@ func hitURL(lang string, h samrad.SearchHit) string {
 		return Path(lang, "event", h.AllianceSlug, h.Path1)
 	case samrad.DocMeasure:
 		return Path(lang, "programme", h.AllianceSlug, h.Path1) + "#tiltak-" + h.Path2
+	case samrad.DocProgramme:
+		return Path(lang, "programme", h.AllianceSlug, h.Path1) + "#okonomi"
 	case samrad.DocProject:
 		return Path(lang, "proj_page", h.AllianceSlug, h.Path1)
 	case samrad.DocPerson:

@@ -101,7 +101,7 @@ func (s *Server) Handler() http.Handler {
 // routeTable maps a route name to its path in each language: the core
 // routes below and those of the areas kept in their own files.
 // Placeholders in braces are filled in order by Path.
-var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths, indicatorPaths, searchPaths, downloadPaths)
+var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths, indicatorPaths, searchPaths, downloadPaths, sitePaths)
 
 // mergeRoutes joins route tables; a name defined twice is a programming
 // error.
@@ -389,6 +389,7 @@ func (s *Server) routes() {
 	s.networkRoutes(handle, post)
 	s.projectRoutes(handle, post)
 	s.searchRoutes(handle, post)
+	s.siteRoutes(handle, post)
 	s.fundingRoutes(handle, post)
 	s.serviceRoutes(handle, post)
 	s.indicatorRoutes(handle, post)

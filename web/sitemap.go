@@ -52,7 +52,7 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request, v *view) 
 		return err
 	}
 	for _, a := range alliances {
-		for _, name := range []string{"alliance", "members", "cases", "news", "events", "net_list"} {
+		for _, name := range []string{"alliance", "about", "members", "cases", "news", "events", "net_list", "documents", "contact"} {
 			add(name, a.Slug)
 		}
 		bodies, err := s.db.Bodies(ctx, a.ID)

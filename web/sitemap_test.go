@@ -49,7 +49,7 @@ func TestSitemapListsLivePages(t *testing.T) {
 	if len(set.URLs) < 30 {
 		t.Fatalf("the sitemap lists %d pages", len(set.URLs))
 	}
-	want := map[string]bool{ts.URL + "/allianser/vestregionen/saker/2017/24": false, ts.URL + "/tilgjengelighet": false, ts.URL + "/allianser/ore/organer/styret": false}
+	want := map[string]bool{ts.URL + "/allianser/vestregionen/saker/2017/24": false, ts.URL + "/allianser/ore/om": false, ts.URL + "/allianser/ore/dokumenter": false, ts.URL + "/allianser/ore/kontakt": false, ts.URL + "/tilgjengelighet": false, ts.URL + "/allianser/ore/organer/styret": false}
 	for _, u := range set.URLs {
 		if _, ok := want[u.Loc]; ok {
 			want[u.Loc] = true

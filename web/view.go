@@ -21,9 +21,12 @@ type view struct {
 	Crumbs     []link
 	Switch     *altLink
 	Alternates []altLink
-	Data       any
-	User       *samrad.User // nil for visitors without a session
-	CSRF       string       // the session's form token
+	// Canonical is the page's own address without parameters it does not
+	// read; absolute when the server knows its public base URL.
+	Canonical string
+	Data      any
+	User      *samrad.User // nil for visitors without a session
+	CSRF      string       // the session's form token
 
 	// until is when a cached copy of the page goes stale without any
 	// change of data, e.g. when a scheduled article is published.
@@ -50,6 +53,9 @@ var paramNames = map[string][2]string{
 	"alliance": {"allianse", "alliance"},
 	"body":     {"organ", "body"},
 	"q":        {"q", "q"},
+	"before":   {"before", "before"},
+	"next":     {"next", "next"},
+	"ok":       {"ok", "ok"},
 }
 
 // param reads a query parameter by its logical name in the view's language.
@@ -79,7 +85,7 @@ func (v *view) setSwitch(r *http.Request) {
 		args = append(args, r.PathValue(pattern[i+1:j]))
 		pattern = pattern[j+1:]
 	}
-	q := url.Values{}
+	q, own := url.Values{}, url.Values{}
 	from, to := 0, 1
 	if v.Lang == "en" {
 		from, to = 1, 0
@@ -87,6 +93,7 @@ func (v *view) setSwitch(r *http.Request) {
 	for _, names := range paramNames {
 		if x := r.URL.Query().Get(names[from]); x != "" {
 			q.Set(names[to], x)
+			own.Set(names[from], x)
 		}
 	}
 	u := Path(other, v.route, args...)
@@ -98,7 +105,16 @@ func (v *view) setSwitch(r *http.Request) {
 	if r.URL.RawQuery != "" {
 		self += "?" + r.URL.RawQuery
 	}
-	v.Alternates = []altLink{{Lang: v.Lang, URL: self}, {Lang: other, URL: u}}
+	v.Canonical = v.s.baseURL + Path(v.Lang, v.route, args...)
+	if len(own) > 0 {
+		v.Canonical += "?" + own.Encode()
+	}
+	// Norwegian is the default for readers whose language neither matches.
+	def := self
+	if v.Lang == "en" {
+		def = u
+	}
+	v.Alternates = []altLink{{Lang: v.Lang, URL: self}, {Lang: other, URL: u}, {Lang: "x-default", URL: def}}
 }
 
 func (v *view) crumbs(pairs ...string) {
@@ -139,9 +155,10 @@ func (s *Server) parseTemplates() error {
 // funcs are the template functions, bound to one language.
 func (s *Server) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"t":    func(key string, args ...any) string { return s.cat.T(lang, key, args...) },
-		"path": func(name string, args ...string) string { return Path(lang, name, args...) },
-		"date": func(d samrad.Date) string { return formatDate(lang, d) },
+		"t":         func(key string, args ...any) string { return s.cat.T(lang, key, args...) },
+		"path":      func(name string, args ...string) string { return Path(lang, name, args...) },
+		"hasPrefix": strings.HasPrefix,
+		"date":      func(d samrad.Date) string { return formatDate(lang, d) },
 		"money": func(m samrad.Money) string {
 			if lang == "en" {
 				return m.English()
