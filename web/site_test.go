@@ -51,7 +51,7 @@ func TestOwnHostNames(t *testing.T) {
 			contains   []string
 			absent     []string
 		}{
-			{vest, "/", 200, []string{"<h1>Vestregionen</h1>", `href="/medlemmer"`, `href="/saker"`, `hreflang="en" href="/en/"`, "<title>Vestregionen – Vestregionen</title>",
+			{vest, "/", 200, []string{"<h1>Vestregionen</h1>", `href="/medlemmer"`, `href="/saker"`, `hreflang="en" href="/en/"`, "<title>Vestregionen</title>",
 				"Vestregionen ble etablert i 1992", `href="/tema.css?v=`}, []string{`href="/allianser/vestregionen/`, `"/allianser/vestregionen"`}},
 			{vest + ":8080", "/en/", 200, []string{`<html lang="en">`, `href="/en/members"`, "Vestregionen was founded in 1992"}, []string{"/en/alliances/vestregionen/members"}},
 			{vest, "/saker/2017/24", 200, []string{"Vedlegg til diskusjonsnotat", `hreflang="en" href="/en/cases/2017/24"`}, nil},
