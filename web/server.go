@@ -102,7 +102,7 @@ func (s *Server) Handler() http.Handler {
 // routeTable maps a route name to its path in each language: the core
 // routes below and those of the areas kept in their own files.
 // Placeholders in braces are filled in order by Path.
-var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths, indicatorPaths, searchPaths, sitePaths)
+var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths, indicatorPaths, searchPaths, hostPaths)
 
 // mergeRoutes joins route tables; a name defined twice is a programming
 // error.
@@ -401,7 +401,7 @@ func (s *Server) routes() {
 	s.fundingRoutes(handle, post)
 	s.serviceRoutes(handle, post)
 	s.indicatorRoutes(handle, post)
-	s.siteRoutes(handle, post)
+	s.hostRoutes(handle, post)
 	s.oparlRoutes()
 	s.mux.Handle("GET /robots.txt", http.HandlerFunc(s.handleRobots))
 	s.mux.Handle("GET /sitemap.xml", s.page("nb", "", s.handleSitemap))

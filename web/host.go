@@ -26,13 +26,13 @@ import (
 // An alliance's pages also carry its look wherever they are shown: logo,
 // header colour, link colour and footer.
 
-var sitePaths = map[string][2]string{
+var hostPaths = map[string][2]string{
 	"site_edit": {"/allianser/{slug}/nettsted", "/en/alliances/{slug}/website"},
 	"site_logo": {"/allianser/{slug}/logo", "/en/alliances/{slug}/logo"},
 	"site_css":  {"/allianser/{slug}/tema.css", "/en/alliances/{slug}/theme.css"},
 }
 
-func (s *Server) siteRoutes(handle, post func(name string, h handlerFunc)) {
+func (s *Server) hostRoutes(handle, post func(name string, h handlerFunc)) {
 	handle("site_edit", s.handleSiteForm)
 	post("site_edit", s.handleSaveSite)
 	handle("site_logo", s.handleSiteLogo)
