@@ -120,7 +120,7 @@ func Load(ctx context.Context, db *store.DB) error {
 			return err
 		}
 	}
-	return nil
+	return loadSites(ctx, db)
 }
 
 func loadPopulation(ctx context.Context, db *store.DB) error {

@@ -52,6 +52,8 @@ type caches struct {
 	comparisons map[string]cached[Comparison]
 	// portfolios by alliance and filter, under the projects' stamp.
 	portfolios map[portfolioKey]cached[Portfolio]
+	// sites by host and by slug, under the data version (one entry).
+	sites map[int]cached[[2]map[string]HostedSite]
 }
 
 const stampsQuery = `SELECT key, value FROM meta WHERE key IN ($1, $2, $3, $4, $5)`

@@ -84,7 +84,9 @@ func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header()[k] = v
 	}
 	w.Header().Set("ETag", p.etag)
-	w.Header().Set("Cache-Control", "no-cache")
+	if p.header.Get("Cache-Control") == "" { // a fingerprinted answer keeps its own
+		w.Header().Set("Cache-Control", "no-cache")
+	}
 	if match := r.Header.Get("If-None-Match"); match != "" && match == p.etag {
 		w.WriteHeader(http.StatusNotModified)
 		return

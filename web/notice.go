@@ -34,10 +34,31 @@ func (s *Server) SetBaseURL(u string) { s.baseURL = strings.TrimRight(u, "/") }
 // (feeds, open data, the sitemap): the base URL when one is set, else the
 // host the request came to.
 func (s *Server) publicBase(r *http.Request) string {
+	if _, ok := hostSite(r); ok {
+		// An alliance's own host name: its scheme is the base URL's, or
+		// what the request came in over.
+		if strings.HasPrefix(s.baseURL, "https://") || s.overTLS(r) {
+			return "https://" + r.Host
+		}
+		return "http://" + r.Host
+	}
 	if s.baseURL != "" {
 		return s.baseURL
 	}
 	return "http://" + r.Host
+}
+
+// hostKey is the part of a cached page's key that the host decides: the
+// alliance of an own host name, or without a configured base URL the host
+// itself (it appears in feeds and the sitemap).
+func (s *Server) hostKey(r *http.Request) string {
+	if own, ok := hostSite(r); ok {
+		return own.Slug + "@" + strings.ToLower(r.Host)
+	}
+	if s.baseURL == "" {
+		return samrad.RequestHost(r.Host)
+	}
+	return ""
 }
 
 // SetPDF lets the server print notices, minutes and reports as PDF.

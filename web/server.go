@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -91,7 +92,7 @@ func New(db *store.DB, log *slog.Logger) (*Server, error) {
 
 // Handler returns the root handler with the common middleware.
 func (s *Server) Handler() http.Handler {
-	h := s.recoverer(s.securityHeaders(s.logRequests(s.limitRequests(s.mux))))
+	h := s.recoverer(s.securityHeaders(s.logRequests(s.limitRequests(s.routeHost(s.mux)))))
 	if s.ops.metrics != nil {
 		h = s.measure(h)
 	}
@@ -101,7 +102,7 @@ func (s *Server) Handler() http.Handler {
 // routeTable maps a route name to its path in each language: the core
 // routes below and those of the areas kept in their own files.
 // Placeholders in braces are filled in order by Path.
-var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths, indicatorPaths, searchPaths, downloadPaths, sitePaths)
+var routeTable = mergeRoutes(coreRoutes, networkPaths, projectPaths, fundingPaths, servicePaths, indicatorPaths, searchPaths, downloadPaths, sitePaths, hostPaths)
 
 // mergeRoutes joins route tables; a name defined twice is a programming
 // error.
@@ -394,6 +395,7 @@ func (s *Server) routes() {
 	s.serviceRoutes(handle, post)
 	s.indicatorRoutes(handle, post)
 	s.downloadRoutes(handle)
+	s.hostRoutes(handle, post)
 	s.oparlRoutes()
 	s.mux.Handle("GET /robots.txt", http.HandlerFunc(s.handleRobots))
 	s.mux.Handle("GET /sitemap.xml", s.page("nb", "", s.handleSitemap))
@@ -421,6 +423,7 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 		if name != "" {
 			v.setSwitch(r)
 		}
+		v.setBrand(r)
 		if err := s.loadSession(r, v); err != nil {
 			s.renderError(w, r, v, err)
 			return
@@ -441,8 +444,10 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 			}
 			return
 		}
-		// Pages without a date show today's, so the day is part of the key.
-		key := lang + " " + samrad.Today().String() + " " + r.URL.RequestURI()
+		// Pages without a date show today's, so the day is part of the key;
+		// pages for an alliance's own host link differently, and without a
+		// configured base URL the request's host is part of some pages.
+		key := lang + " " + samrad.Today().String() + " " + s.hostKey(r) + " " + r.URL.RequestURI()
 		version, err := s.db.Version(r.Context())
 		if err != nil {
 			s.renderError(w, r, v, err)
@@ -526,10 +531,14 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, v *view)
 		http.Error(w, s.cat.T(v.Lang, "internal_error_text"), http.StatusInternalServerError)
 		return
 	}
+	html := b.String()
+	if own, ok := hostSite(v.r); ok {
+		html = shorten(html, own.Slug)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", v.Lang)
 	w.WriteHeader(status)
-	_, _ = w.Write([]byte(b.String()))
+	_, _ = io.WriteString(w, html)
 }
 
 func (s *Server) staticHandler() http.Handler {

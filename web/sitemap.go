@@ -39,19 +39,31 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request, v *view) 
 	ctx := r.Context()
 	base := s.publicBase(r)
 	set := sitemapURLSet{XHTML: "http://www.w3.org/1999/xhtml"}
+	// On an alliance's own host name the sitemap lists that alliance's pages,
+	// by their short paths.
+	own, onHost := hostSite(r)
 	add := func(name string, args ...string) {
-		nb, en := base+Path("nb", name, args...), base+Path("en", name, args...)
+		nb, en := Path("nb", name, args...), Path("en", name, args...)
+		if onHost {
+			nb, en = shortPath(nb, own.Slug), shortPath(en, own.Slug)
+		}
+		nb, en = base+nb, base+en
 		set.URLs = append(set.URLs, sitemapURL{Loc: nb, Alternates: []sitemapLink{
 			{Rel: "alternate", Hreflang: "nb", Href: nb}, {Rel: "alternate", Hreflang: "en", Href: en}}})
 	}
-	add("home")
-	add("orgs")
+	if !onHost {
+		add("home")
+		add("orgs")
+	}
 	add("accessibility")
 	alliances, err := s.db.Alliances(ctx)
 	if err != nil {
 		return err
 	}
 	for _, a := range alliances {
+		if onHost && a.Slug != own.Slug {
+			continue
+		}
 		for _, name := range []string{"alliance", "about", "members", "cases", "news", "events", "net_list", "documents", "contact"} {
 			add(name, a.Slug)
 		}

@@ -27,6 +27,7 @@ type view struct {
 	Data      any
 	User      *samrad.User // nil for visitors without a session
 	CSRF      string       // the session's form token
+	Brand     *brand       // the alliance's look, if its page or host has one
 
 	// until is when a cached copy of the page goes stale without any
 	// change of data, e.g. when a scheduled article is published.
@@ -204,6 +205,9 @@ func formatDate(lang string, d samrad.Date) string {
 	}
 	return fmt.Sprintf("%d. %s %d", d.Day(), monthsNB[d.Month()-1], d.Year())
 }
+
+// At reports whether the page is the route name, for marking the menu.
+func (v *view) At(name string) bool { return v.route == name }
 
 // PDF reports whether the server can print pages as PDF.
 func (v *view) PDF() bool { return v.s.pdf.Available() }

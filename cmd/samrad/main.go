@@ -47,6 +47,8 @@ Commands:
   jobs list [--job NAME] [--runs 10]        scheduled jobs, their next and last runs
   search [--alliance SLUG] [--kind KIND] WORDS  full-text search of public documents
   search reindex                            rebuild the search index from the data
+  site list                                 each alliance's host name, colours and logo
+  site host SLUG HOST                       serve an alliance's site on its own host name
   users create --email E --alliance SLUG    an account; password on stdin
           [--role administrator|secretariat|member_contact|reader] [--generate]
   person export --email E | --person ID     everything held about one person, as JSON
@@ -124,6 +126,8 @@ func run(ctx context.Context, e env, args []string) error {
 		return cmdJobs(ctx, e, rest)
 	case "search":
 		return cmdSearch(ctx, e, rest)
+	case "site":
+		return cmdSite(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil
