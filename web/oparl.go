@@ -91,8 +91,9 @@ func (s *Server) oparl(pattern string, fn oparlHandler) http.Handler {
 			s.oparlError(w, r, err, 0)
 			return
 		}
-		if p, ok := s.cache.get(key, version); ok {
-			p.serve(w, r)
+		stale, ok := s.cache.get(key, version)
+		if ok {
+			stale.serve(w, r)
 			return
 		}
 		if slug := r.PathValue("slug"); slug != "" {
@@ -114,7 +115,9 @@ func (s *Server) oparl(pattern string, fn oparlHandler) http.Handler {
 		h := http.Header{}
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		h.Set("Access-Control-Allow-Origin", "*")
-		p := cachedPage{version: version, status: http.StatusOK, header: h, body: body, etag: etagFor(version, key)}
+		rec := &recorder{header: h, status: http.StatusOK}
+		rec.body.Write(body)
+		p := newPage(key, version, time.Time{}, rec, stale, s.started)
 		s.cache.put(key, p)
 		p.serve(w, r)
 	})
