@@ -659,7 +659,7 @@ func (s *Server) handleMeetings(w http.ResponseWriter, r *http.Request, v *view)
 	}
 	if q := v.param("year"); q != "" {
 		y, err := strconv.Atoi(q)
-		if err != nil {
+		if err != nil || y < 1900 || y > 2200 {
 			return samrad.FieldErrorf("year", "%s", s.cat.T(v.Lang, "bad_year", q))
 		}
 		year = y

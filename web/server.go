@@ -434,6 +434,10 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 		if name != "" {
 			v.setSwitch(r)
 		}
+		if err := readable(r, s.cat.T(lang, "not_found_text"), func(n string) string { return s.cat.T(lang, "bad_encoding", n) }); err != nil {
+			s.renderError(w, r, v, err)
+			return
+		}
 		if err := s.loadSession(r, v); err != nil {
 			s.renderError(w, r, v, err)
 			return
