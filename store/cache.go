@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/samrad/samrad"
 )
@@ -161,4 +163,17 @@ func (db *DB) Version(ctx context.Context) (string, error) {
 		return "", nil
 	}
 	return v, err
+}
+
+// VersionTime is when the change that made version was committed, to the
+// second (the zero time for the version of a database never changed). Every
+// stamp begins with its time, so pages can say Last-Modified without another
+// query.
+func VersionTime(version string) time.Time {
+	at, _, _ := strings.Cut(version, "/")
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }

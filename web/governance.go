@@ -675,7 +675,7 @@ func (s *Server) meetingsList(r *http.Request, v *view) (meetingsData, error) {
 	}
 	if q := v.param("year"); q != "" {
 		y, err := strconv.Atoi(q)
-		if err != nil {
+		if err != nil || y < 1900 || y > 2200 {
 			return meetingsData{}, samrad.FieldErrorf("year", "%s", s.cat.T(v.Lang, "bad_year", q))
 		}
 		year = y

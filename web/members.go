@@ -29,7 +29,14 @@ func (s *Server) members(r *http.Request, v *view) (membersData, error) {
 			return membersData{}, samrad.FieldErrorf("date", "%s", s.cat.T(v.Lang, "bad_date", q))
 		}
 	}
-	pending := v.param("pending") == "1"
+	pending := false
+	switch q := v.param("pending"); q {
+	case "", "0":
+	case "1":
+		pending = true
+	default:
+		return membersData{}, samrad.FieldErrorf("pending", "%s", s.cat.T(v.Lang, "bad_flag", q))
+	}
 	ms, err := s.db.MembersOn(ctx, a.ID, d, pending)
 	if err != nil {
 		return membersData{}, err

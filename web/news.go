@@ -22,6 +22,10 @@ var uncached = map[string]bool{"image": true, "contact_email": true, "search": t
 
 const newsPerPage = 10
 
+// maxListPage is the highest page number a paged list is asked for; a
+// higher one is refused before its offset could overflow.
+const maxListPage = 1_000_000
+
 // figure is an article's image as a page shows it.
 type figure struct {
 	Src, SrcSet   string
@@ -170,8 +174,8 @@ func (s *Server) newsPage(w http.ResponseWriter, r *http.Request, v *view, statu
 	}
 	page := 1
 	if x := v.param("page"); x != "" {
-		if page, err = strconv.Atoi(x); err != nil || page < 1 {
-			return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "not_found_text"))
+		if page, err = strconv.Atoi(x); err != nil || page < 1 || page > maxListPage {
+			return samrad.Errorf(samrad.EINVALID, "%s", s.cat.T(v.Lang, "bad_page", x, maxListPage))
 		}
 	}
 	now := time.Now()

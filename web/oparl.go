@@ -85,14 +85,21 @@ func (s *Server) oparl(pattern string, fn oparlHandler) http.Handler {
 			s.oparlError(w, r, samrad.Errorf(samrad.EINVALID, "Bare GET"), http.StatusMethodNotAllowed)
 			return
 		}
+		if err := readable(r, "Ingen OParl-ressurs på denne adressen", func(n string) string {
+			return "Parameteren " + strconv.Quote(n) + " er ikke gyldig tekst (UTF-8 uten nulltegn)"
+		}); err != nil {
+			s.oparlError(w, r, err, 0)
+			return
+		}
 		key := "oparl " + api.base + " " + r.URL.RequestURI()
 		version, err := s.db.Version(r.Context())
 		if err != nil {
 			s.oparlError(w, r, err, 0)
 			return
 		}
-		if p, ok := s.cache.get(key, version); ok {
-			p.serve(w, r)
+		stale, ok := s.cache.get(key, version)
+		if ok {
+			stale.serve(w, r)
 			return
 		}
 		if slug := r.PathValue("slug"); slug != "" {
@@ -114,7 +121,9 @@ func (s *Server) oparl(pattern string, fn oparlHandler) http.Handler {
 		h := http.Header{}
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		h.Set("Access-Control-Allow-Origin", "*")
-		p := cachedPage{version: version, status: http.StatusOK, header: h, body: body, etag: etagFor(version, key)}
+		rec := &recorder{header: h, status: http.StatusOK}
+		rec.body.Write(body)
+		p := newPage(key, version, time.Time{}, rec, stale, s.started)
 		s.cache.put(key, p)
 		p.serve(w, r)
 	})
@@ -234,12 +243,16 @@ func parseWindow(q url.Values) (store.Window, int, int, error) {
 		}
 		page = n
 	}
-	if v := q.Get("elementsPerPage"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return w, 0, 0, samrad.Errorf(samrad.EINVALID, "elementsPerPage: %q er ikke et positivt tall", v)
+	// OParl names the page size limit; elementsPerPage, as the list's
+	// pagination calls it, is read too.
+	for _, name := range []string{"limit", "elementsPerPage"} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return w, 0, 0, samrad.Errorf(samrad.EINVALID, "%s: %q er ikke et positivt tall", name, v)
+			}
+			per = min(n, per)
 		}
-		per = min(n, oparlPerPage)
 	}
 	w.Offset, w.Limit = (page-1)*per, per
 	return w, page, per, nil

@@ -14,9 +14,11 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -45,6 +47,9 @@ type Server struct {
 	mux    *http.ServeMux
 	cache  *pageCache
 
+	started time.Time             // Last-Modified of static files
+	assets  map[string]cachedPage // static files with their compressed forms
+
 	mailer   Mailer
 	wake     func() // tells the outbox sender that messages are queued
 	mailFrom mail.Address
@@ -67,7 +72,8 @@ func New(db *store.DB, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{db: db, cat: cat, log: log, static: st, hashes: map[string]string{}, mux: http.NewServeMux(), cache: newPageCache(4096)}
+	s := &Server{db: db, cat: cat, log: log, static: st, hashes: map[string]string{}, mux: http.NewServeMux(), cache: newPageCache(4096),
+		started: time.Now(), assets: map[string]cachedPage{}}
 	s.runner = &refresh.Runner{DB: db, Log: log} // no statbank client until SetIndicatorRunner
 	if err := fs.WalkDir(st, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -79,6 +85,7 @@ func New(db *store.DB, log *slog.Logger) (*Server, error) {
 		}
 		h := sha256.Sum256(b)
 		s.hashes[p] = hex.EncodeToString(h[:6])
+		s.assets[p] = staticAsset(p, b, s.hashes[p], s.started)
 		return nil
 	}); err != nil {
 		return nil, err
@@ -424,6 +431,10 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 			v.setSwitch(r)
 		}
 		v.setBrand(r)
+		if err := readable(r, s.cat.T(lang, "not_found_text"), func(n string) string { return s.cat.T(lang, "bad_encoding", n) }); err != nil {
+			s.renderError(w, r, v, err)
+			return
+		}
 		if err := s.loadSession(r, v); err != nil {
 			s.renderError(w, r, v, err)
 			return
@@ -437,7 +448,7 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 		}
 		// Only anonymous reads of pages are cached; forms, and pages shown to
 		// a logged-in user, are rendered each time.
-		if r.Method != http.MethodGet || v.User != nil || name == "login" || uncached[name] {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || v.User != nil || name == "login" {
 			w.Header().Set("Cache-Control", "no-store")
 			if err := h(w, r, v); err != nil {
 				s.renderError(w, r, v, err)
@@ -453,27 +464,18 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 			s.renderError(w, r, v, err)
 			return
 		}
-		if p, ok := s.cache.get(key, version); ok {
-			p.serve(w, r)
-			return
-		}
-		rec := &recorder{header: http.Header{}}
-		if err := h(rec, r, v); err != nil {
-			s.renderError(rec, r, v, err)
-		}
-		// A page that shows scheduled content is valid only until the next
-		// publish time the handler noted (view.until), though no data changes.
-		p := cachedPage{version: version, expires: v.until, status: rec.status, header: rec.header, body: rec.body.Bytes(), etag: etagFor(version, key)}
-		if !v.until.IsZero() {
-			p.etag = etagFor(version+" "+v.until.UTC().Format(time.RFC3339), key)
-		}
-		if p.status == 0 {
-			p.status = http.StatusOK
-		}
-		// A page marked no-store (one with the visitor's own form token) is
-		// not kept.
-		if p.status == http.StatusOK && rec.header.Get("Cache-Control") != "no-store" {
-			s.cache.put(key, p)
+		p, ok := s.cache.get(key, version)
+		if !ok {
+			rec := &recorder{header: http.Header{}}
+			if err := h(rec, r, v); err != nil {
+				s.renderError(rec, r, v, err)
+			}
+			p = newPage(key, version, v.until, rec, p, s.started)
+			// A page marked no-store (one with the visitor's own form token)
+			// is not kept, nor are the uncached routes'.
+			if p.status == http.StatusOK && rec.header.Get("Cache-Control") != "no-store" && !uncached[name] {
+				s.cache.put(key, p)
+			}
 		}
 		p.serve(w, r)
 	})
@@ -541,16 +543,40 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, v *view)
 	_, _ = io.WriteString(w, html)
 }
 
+// staticHandler serves the embedded static files, compressed at start-up.
+// A request with the file's fingerprint (?v=hash) may be cached for a
+// year; the ETag is the fingerprint and Last-Modified the start of the
+// program (embedded files have no time of their own).
 func (s *Server) staticHandler() http.Handler {
-	files := http.FileServerFS(s.static)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h, ok := s.hashes[r.URL.Path]; ok && r.URL.Query().Get("v") == h {
+		p, ok := s.assets[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if r.URL.Query().Get("v") == s.hashes[r.URL.Path] {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
 			w.Header().Set("Cache-Control", "public, max-age=300")
 		}
-		files.ServeHTTP(w, r)
+		p.serve(w, r)
 	})
+}
+
+// staticAsset makes a static file a page with its compressed forms made
+// now, as small as they can be.
+func staticAsset(name string, b []byte, hash string, start time.Time) cachedPage {
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = http.DetectContentType(b)
+	}
+	p := cachedPage{status: http.StatusOK, header: http.Header{"Content-Type": {ct}}, body: b,
+		etag: `"` + hash + `"`, modified: start.Truncate(time.Second), enc: &variants{best: true}}
+	if compressible(p.header, len(b)) {
+		p.enc.of(b, codingGzip)
+		p.enc.of(b, codingBrotli)
+	}
+	return p
 }
 
 // csp allows only the site's own scripts, styles, images (and the data:
