@@ -17,7 +17,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/samrad/samrad/pdf"
 )
 
@@ -117,6 +120,15 @@ func (b *Browser) Open(ctx context.Context, url string) (*Page, error) {
 	return b.open(ctx, url, WindowWidth, WindowHeight)
 }
 
+// OpenSize opens url in a new tab whose viewport is width × height CSS
+// pixels, as Open does.
+func (b *Browser) OpenSize(ctx context.Context, url string, width, height int) (*Page, error) {
+	if width <= 0 || height <= 0 {
+		return nil, fmt.Errorf("open %s: size %d×%d", url, width, height)
+	}
+	return b.open(ctx, url, width, height)
+}
+
 func (b *Browser) open(ctx context.Context, url string, width, height int) (*Page, error) {
 	tctx, tcancel := chromedp.NewContext(b.ctx)
 	// The tab lives as long as the context of its first action, so that
@@ -135,6 +147,12 @@ func (b *Browser) open(ctx context.Context, url string, width, height int) (*Pag
 	stop := context.AfterFunc(ctx, wcancel)
 	p := &Page{URL: url, ctx: wctx, cancel: func() { stop(); wcancel(); tcancel() }}
 	err = chromedp.Do(wctx,
+		// Each tab behaves as the focused window, so that focus and
+		// :focus-visible work in it while other tabs are open.
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+			return err
+		}),
 		chromedp.EmulateViewport(int64(width), int64(height)),
 		chromedp.Navigate(url),
 		chromedp.WaitReady(chromedp.CSS("body")),
@@ -276,6 +294,83 @@ func (p *Page) Tab(n int) (Focus, error) {
 		return Focus{}, err
 	}
 	return Focus{HTML: f.HTML, Visible: f.Visible, OnScreen: f.OnScreen}, nil
+}
+
+// Keys that Press sends, besides printable characters.
+const (
+	KeyEnter  = kb.Enter
+	KeyEscape = kb.Escape
+	KeySpace  = " "
+	KeyTab    = kb.Tab
+)
+
+// Press sends the key events of one key (KeyEnter, KeySpace, a letter…) to
+// what has focus, as a person pressing it would.
+func (p *Page) Press(key string) error {
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent(key)); err != nil {
+		return fmt.Errorf("press %q on %s: %w", key, p.URL, err)
+	}
+	return nil
+}
+
+// Type types text into what has focus, a key event for each character.
+func (p *Page) Type(text string) error {
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent(text)); err != nil {
+		return fmt.Errorf("type %q on %s: %w", text, p.URL, err)
+	}
+	return nil
+}
+
+// Focused tells whether the element that has focus matches a CSS selector.
+func (p *Page) Focused(selector string) (bool, error) {
+	sel, _ := json.Marshal(selector)
+	var ok bool
+	err := p.Eval(fmt.Sprintf(`!!(document.activeElement && document.activeElement.matches(%s))`, sel), &ok)
+	return ok, err
+}
+
+// TabTo presses Tab until the element that has focus matches selector, at
+// most max times, and reports it then; it fails if Tab never gets there.
+// Every element passed on the way must show focus and be on screen.
+func (p *Page) TabTo(selector string, max int) (Focus, error) {
+	for i := 0; i < max; i++ {
+		f, err := p.Tab(1)
+		if err != nil {
+			return f, err
+		}
+		if !f.Visible || !f.OnScreen {
+			return f, fmt.Errorf("on %s, Tab %d reached an element without a visible focus or off screen: %+v", p.URL, i+1, f)
+		}
+		if ok, err := p.Focused(selector); err != nil || ok {
+			return f, err
+		}
+	}
+	return Focus{}, fmt.Errorf("on %s, %d presses of Tab never reached %s", p.URL, max, selector)
+}
+
+// WaitFor evaluates a JavaScript expression every 50 ms until it is true,
+// through page loads, within the page's time. It returns the last error
+// when time runs out.
+func (p *Page) WaitFor(expr string) error {
+	var last error
+	for {
+		var ok bool
+		err := p.Eval(`document.readyState === "complete" && !!(`+expr+`)`, &ok)
+		if err == nil && ok {
+			return nil
+		}
+		if err != nil {
+			last = err
+		}
+		select {
+		case <-p.ctx.Done():
+			if last == nil {
+				last = p.ctx.Err()
+			}
+			return fmt.Errorf("on %s, waited for %s: %w", p.URL, expr, last)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // TabThrough opens url, presses Tab n times and reports the focused element

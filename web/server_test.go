@@ -46,7 +46,7 @@ func TestPages(t *testing.T) {
 		{name: "home en", path: "/en/", status: 200, contains: []string{`<html lang="en">`, "Oslo Region European Office", `href="/en/alliances/ore"`, "Skip to main content"}},
 		{name: "alliance", path: "/allianser/osloregionen", status: 200, contains: []string{"Osloregionen", "Frivillig sammenslutning", "/allianser/osloregionen/kontingent"}},
 		{name: "members on 2021", path: "/allianser/ore/medlemmer?dato=2021-01-01", status: 200,
-			contains: []string{"<caption>", `scope="col"`, "3025", "Asker", "3024", "Bærum", "OsloMet", "Viken", "17 medlemmer", "Ufullstendig liste:", "medlemmer.csv?dato=2021-01-01"},
+			contains: []string{`<caption id="members-caption">`, `scope="col"`, "3025", "Asker", "3024", "Bærum", "OsloMet", "Viken", "17 medlemmer", "Ufullstendig liste:", "medlemmer.csv?dato=2021-01-01"},
 			absent:   []string{"3203"}},
 		{name: "members on 2024 with pending", path: "/en/alliances/ore/members?date=2024-06-01&pending=1", status: 200,
 			contains: []string{"3203", "3201", "Pending", "Akershus", "Renumbering", "Split"}, absent: []string{">3025<"}},
