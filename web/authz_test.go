@@ -128,6 +128,11 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 	if err := db.CreateEvent(ctx, &openEvent); err != nil {
 		t.Fatal(err)
 	}
+	oreSite, _ := db.Site(ctx, ore.ID)
+	oreSite.Logo, oreSite.LogoType = tinyPNG(t), "image/png"
+	if err := db.SaveSite(ctx, &oreSite, false); err != nil {
+		t.Fatal(err)
+	}
 	oreCaseArgs := map[string]string{"{year}": "2020", "{number}": itoa(int64(oreCase.Number))}
 	args := map[string]string{"{slug}": "ore", "{code}": "3025", "{body}": "kontaktgruppen", "{id}": mid, "{year}": "2016", "{number}": "47",
 		"{event}": gathering.Slug}
@@ -181,7 +186,7 @@ func TestEveryRouteRefusesTheRolesItShould(t *testing.T) {
 	open := map[string]bool{"login": true, "logout": true, "contact_email": true}
 	allowed := map[string]bool{"secretariat": true, "administrator": true}
 	// Pages for the secretariat only (personal data, drafts).
-	staffPages := map[string]bool{"nl_admin": true, "nl_issue": true,
+	staffPages := map[string]bool{"nl_admin": true, "nl_issue": true, "site_edit": true,
 		"event_new": true, "event_edit": true, "participants": true, "part_csv": true, "part_xlsx": true, "checkin": true}
 	// Forms for everyone, protected by the visitor's form token.
 	publicForms := map[string]bool{"newsletter": true, "event_register": true}
