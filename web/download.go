@@ -57,6 +57,7 @@ var listDownloads = map[string]struct {
 	"body":              {"body", [2]string{"/allianser/{slug}/organer/{body}/seter", "/en/alliances/{slug}/bodies/{body}/seats"}},
 	"meetings":          {"meetings", [2]string{"/allianser/{slug}/moter", "/en/alliances/{slug}/meetings"}},
 	"cases":             {"cases", [2]string{"/allianser/{slug}/saker", "/en/alliances/{slug}/cases"}},
+	"documents":         {"documents", [2]string{"/allianser/{slug}/dokumenter", "/en/alliances/{slug}/documents"}},
 	"audit":             {"audit", [2]string{"/allianser/{slug}/endringslogg", "/en/alliances/{slug}/audit-log"}},
 	"news":              {"news", [2]string{"/allianser/{slug}/nyheter", "/en/alliances/{slug}/news"}},
 	"events":            {"events", [2]string{"/allianser/{slug}/arrangementer", "/en/alliances/{slug}/events"}},

@@ -38,7 +38,7 @@ func init() {
 // listPages are the pages that show a list, with the prefix of their
 // downloads' routes. A list page added to the site belongs here.
 var listPages = map[string]string{
-	"orgs": "orgs", "members": "members", "fees": "fees", "body": "body", "meetings": "meetings", "cases": "cases",
+	"orgs": "orgs", "members": "members", "fees": "fees", "body": "body", "meetings": "meetings", "cases": "cases", "documents": "documents",
 	"audit": "audit", "news": "news", "events": "events", "participants": "part", "programme": "programme",
 	"budget": "budget", "inputs": "inputs", "goals": "goals", "net_list": "net", "rec_list": "rec", "proj_list": "proj",
 	"agr_list": "agr", "svc_list": "svc", "svc_requests": "svc_requests", "fund_list": "fund",
@@ -188,6 +188,7 @@ func TestListDownloads(t *testing.T) {
 			{nb: seatsPath[0], en: seatsPath[1], header: [2]string{"Navn", "Name"}, known: seats[0].Person.Name},
 			{nb: "/allianser/ore/moter", en: "/en/alliances/ore/meetings", header: [2]string{"Organ", "Body"}, staff: "Hemmelig møtested"},
 			{nb: "/allianser/vestregionen/saker", en: "/en/alliances/vestregionen/cases", header: [2]string{"Saksnummer", "Case number"}, known: cases[0].Title},
+			{nb: "/allianser/vestregionen/dokumenter", en: "/en/alliances/vestregionen/documents", header: [2]string{"Tittel", "Title"}, known: "Vedlegg til diskusjonsnotat"},
 			{nb: "/allianser/ore/nyheter", en: "/en/alliances/ore/news", header: [2]string{"Tittel", "Title"}, known: "Åpen nyhet", staff: "Hemmelig utkast"},
 			{nb: "/allianser/ore/arrangementer", en: "/en/alliances/ore/events", header: [2]string{"Tittel", "Title"}, staff: "Hemmelig arrangement"},
 			{nb: "/allianser/ore/medlemsmal", en: "/en/alliances/ore/member-goals", header: [2]string{"Medlem", "Member"}, known: goals[0].Org.NameNB},

@@ -19,6 +19,7 @@ func (s *Server) downloadRoutes(handle func(string, handlerFunc)) {
 	s.download(handle, "body", s.seatsTable)
 	s.download(handle, "meetings", s.meetingsTable)
 	s.download(handle, "cases", s.casesTable)
+	s.download(handle, "documents", s.documentsTable)
 	s.download(handle, "audit", s.auditTable)
 	s.download(handle, "news", s.newsTable)
 	s.download(handle, "events", s.eventsTable)
@@ -207,6 +208,38 @@ func (s *Server) casesTable(r *http.Request, v *view) (table, error) {
 	for _, c := range cases {
 		t.Rows = append(t.Rows, []any{samrad.CaseNumber(a.CaseScheme, c.Number, c.Year), c.Title, s.cat.T(l, "case_"+string(c.Type)), c.Withdrawn,
 			s.publicBase(r) + Path(l, "case", a.Slug, strconv.Itoa(c.Year), strconv.Itoa(c.Number))})
+	}
+	return t, nil
+}
+
+// documentsTable is the alliance's public documents, all of them (the page
+// shows twenty at a time); exempt ones by title and legal ground only.
+func (s *Server) documentsTable(r *http.Request, v *view) (table, error) {
+	a, err := s.db.AllianceBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return table{}, err
+	}
+	page, err := s.db.PublicDocuments(r.Context(), a.ID, 0, 100000)
+	if err != nil {
+		return table{}, err
+	}
+	l := v.Lang
+	t := table{File: s.listFile(l, a, "dl_documents"), Sheet: s.cat.T(l, "documents_title"),
+		Header: s.headers(l, "title", "dl_belongs_to", "date", "file", "dl_exempt_ground", "dl_link")}
+	for _, d := range page.Documents {
+		var of, when, link string
+		if d.Meeting.ID != 0 {
+			of, when = s.cat.T(l, "meeting_title", d.Body(l), d.Meeting.Label()), d.Meeting.When()
+		} else {
+			of = s.cat.T(l, "case_title", samrad.CaseNumber(a.CaseScheme, d.Case.Number, d.Case.Year), d.Case.Title)
+		}
+		file := d.Filename
+		if d.Exempt {
+			file = ""
+		} else {
+			link = s.publicBase(r) + Path(l, "document", a.Slug, strconv.FormatInt(d.ID, 10))
+		}
+		t.Rows = append(t.Rows, []any{d.Title, of, when, file, d.LegalGround, link})
 	}
 	return t, nil
 }

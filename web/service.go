@@ -217,7 +217,6 @@ type requestLog struct {
 	Forms    forms
 	Request  samrad.ServiceRequest // the one request shown, on its page
 	Now      string                // now in Oslo, for the time fields
-	CSV      string                // the download with the same filter
 	Dur      func(time.Duration) string
 	P        map[string]string // the filter's parameter names in the page's language
 	Kinds    []samrad.RequestKind
@@ -359,20 +358,6 @@ func (s *Server) readFilter(r *http.Request, v *view, d *requestLog) (samrad.Req
 	return flt, f
 }
 
-// filterQuery is the filter as query parameters in lang.
-func filterQuery(lang string, f *form) string {
-	q := url.Values{}
-	for name := range svcParams {
-		if x := f.Get(name); x != "" {
-			q.Set(svcParam(lang, name), x)
-		}
-	}
-	if len(q) == 0 {
-		return ""
-	}
-	return "?" + q.Encode()
-}
-
 // requestLogData reads the log the filter selects, with its statistics.
 // A filter with errors selects nothing: the page shows the errors.
 func (s *Server) requestLogData(r *http.Request, v *view) (requestLog, error) {
@@ -382,7 +367,6 @@ func (s *Server) requestLogData(r *http.Request, v *view) (requestLog, error) {
 	}
 	flt, f := s.readFilter(r, v, &d)
 	d.Filter = f
-	d.CSV = Path(v.Lang, "svc_requests_csv", d.Alliance.Slug) + filterQuery(v.Lang, f)
 	if len(f.Errors) > 0 {
 		return d, nil
 	}
