@@ -27,8 +27,7 @@ func TestMalformedRequests(t *testing.T) {
 		status int
 		reason string // in the body, for 400
 	}
-	var cases []malformed
-	for _, c := range []malformed{
+	cases := []malformed{
 		// members, fees, the registry
 		{"/allianser/ore/medlemmer?dato=2021-02-30", 400, "2021-02-30"},
 		{"/allianser/ore/medlemmer?dato=abc", 400, "abc"},
@@ -146,8 +145,6 @@ func TestMalformedRequests(t *testing.T) {
 		// anything else
 		{"/finnes/ikke", 404, ""},
 		{"/en/nothing/" + mixed, 404, ""},
-	} {
-		cases = append(cases, c)
 	}
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		h := demoServer(t, db)
