@@ -41,6 +41,10 @@ func (s *Server) hostRoutes(handle, post func(name string, h handlerFunc)) {
 
 type siteKey struct{}
 
+// sitesKey holds the sites by slug that routeHost read for the request, so
+// the page reads them once.
+type sitesKey struct{}
+
 // hostSite returns the alliance whose own host name the request came in on.
 func hostSite(r *http.Request) (store.HostedSite, bool) {
 	h, ok := r.Context().Value(siteKey{}).(store.HostedSite)
@@ -50,16 +54,20 @@ func hostSite(r *http.Request) (store.HostedSite, bool) {
 // routeHost sends a request for an alliance's own host name to its pages.
 func (s *Server) routeHost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		byHost, _, err := s.db.HostedSites(r.Context())
+		byHost, bySlug, err := s.db.HostedSites(r.Context())
 		if err != nil {
 			s.log.Error("sites", "err", err)
 		}
+		ctx := r.Context()
+		if bySlug != nil {
+			ctx = context.WithValue(ctx, sitesKey{}, bySlug)
+		}
 		site, ok := byHost[samrad.RequestHost(r.Host)]
 		if !ok {
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), siteKey{}, site))
+		r = r.WithContext(context.WithValue(ctx, siteKey{}, site))
 		if long, ok := s.longPath(r, site.Slug); ok {
 			r.URL.Path, r.URL.RawPath = long, ""
 		}
@@ -159,9 +167,12 @@ func (v *view) setBrand(r *http.Request) {
 	if slug == "" {
 		return
 	}
-	_, bySlug, err := v.s.db.HostedSites(r.Context())
-	if err != nil {
-		return
+	bySlug, ok := r.Context().Value(sitesKey{}).(map[string]store.HostedSite)
+	if !ok {
+		var err error
+		if _, bySlug, err = v.s.db.HostedSites(r.Context()); err != nil {
+			return
+		}
 	}
 	h, ok := bySlug[slug]
 	if !ok {
