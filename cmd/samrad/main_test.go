@@ -212,7 +212,7 @@ func TestPersonCommand(t *testing.T) {
 func TestSearchCommand(t *testing.T) {
 	db := demoDB(t)
 	out, _, err := runCLI(t, "search", "kommunene", "--db", db)
-	if err != nil || !strings.HasPrefix(out, "7 found\n") || !strings.Contains(out, "project  vestregionen") {
+	if err != nil || !strings.HasPrefix(out, "9 found\n") || !strings.Contains(out, "project  vestregionen") {
 		t.Fatalf("search kommunene: %v\n%s", err, out)
 	}
 	re, _, err := runCLI(t, "search", "reindex", "--db", db)
