@@ -38,8 +38,8 @@ func TestOwnHostNameInBrowser(t *testing.T) {
 	}
 	defer b.Close()
 	for _, c := range []struct{ host, path, title, link string }{
-		{demo.DemoHost("vestregionen"), "/", "Vestregionen – Vestregionen", "/medlemmer"},
-		{demo.DemoHost("vestregionen"), "/en/", "Vestregionen (the West Region) – Vestregionen (the West Region)", "/en/members"},
+		{demo.DemoHost("vestregionen"), "/", "Vestregionen", "/medlemmer"},
+		{demo.DemoHost("vestregionen"), "/en/", "Vestregionen (the West Region)", "/en/members"},
 		{demo.DemoHost("osloregionen"), "/handlingsprogram/2017", "Osloregionen", "/nyheter"},
 		{demo.DemoHost("ore"), "/en/news", "Oslo Region European Office", "/en/events"},
 	} {

@@ -37,7 +37,9 @@ var tokenRoutes = map[string]string{
 
 // fileRoutes answer a stored file (a picture, an uploaded document), not
 // a page; the demo holds few or none, so the crawl need not reach them.
-var fileRoutes = map[string]bool{"image": true, "document": true, "material": true, "agr_doc": true, "proj_doc": true}
+var fileRoutes = map[string]bool{"image": true, "document": true, "material": true, "agr_doc": true, "proj_doc": true,
+	// An alliance's logo and colours, which pages load by <img> and <link>.
+	"site_logo": true, "site_css": true}
 
 // axePerRoute is how many pages of each route, in each language, axe
 // checks: the largest one found and one more (with a query if there is
