@@ -124,11 +124,16 @@ func openPool(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dialect == SQLite {
-		sqldb.SetMaxOpenConns(8)
-	} else {
-		sqldb.SetMaxOpenConns(16)
+	// As many connections are kept idle as may be open: with the
+	// default of two, a burst of requests closes and opens connections
+	// all the time, and a new connection costs far more than a query
+	// (for SQLite, reading the whole schema; for PostgreSQL, a login).
+	conns := 8
+	if dialect == Postgres {
+		conns = 16
 	}
+	sqldb.SetMaxOpenConns(conns)
+	sqldb.SetMaxIdleConns(conns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
