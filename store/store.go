@@ -48,6 +48,8 @@ type DB struct {
 	cache    caches
 
 	rlPurged atomic.Int64 // Unix second of the last purge of rate_limits
+
+	versionTTL atomic.Int64 // see SetVersionTTL
 }
 
 // ParseDSN tells the engine of a DSN and returns what the driver needs.
@@ -141,7 +143,9 @@ func openPool(ctx context.Context, dsn string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
-	return &DB{db: &pool{DB: sqldb}, dialect: dialect}, nil
+	db := &DB{db: &pool{DB: sqldb}, dialect: dialect}
+	db.SetVersionTTL(DefaultVersionTTL)
+	return db, nil
 }
 
 // Close closes the database.
@@ -317,6 +321,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		}
 		return err
 	}
+	// Counted even when the commit fails: whether it took effect is then
+	// unknown, and reading the version again is cheap.
+	defer db.committed()
 	return tx.Commit()
 }
 
