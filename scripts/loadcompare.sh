@@ -7,7 +7,7 @@
 # file, serves those files with nginx on another loopback port, and measures
 # both one after the other with the same client settings. Prints a table
 # (markdown unless FORMAT=text|tsv|json) with samrad's share of nginx's
-# requests per second.
+# requests per second, and each server's CPU time per request.
 #
 #   scripts/loadcompare.sh                   # SQLite
 #   ENGINE=postgres scripts/loadcompare.sh   # PostgreSQL at $SAMRAD_TEST_POSTGRES, in a new schema
@@ -196,7 +196,10 @@ for _ in $(seq 1 50); do
 done
 curl -fsS -o /dev/null "http://127.0.0.1:$nginx_port/p/1.html" || die "nginx does not serve the saved pages (see $tmp/nginx/error.log)"
 
+nginx_workers=$(pgrep -d, -P "$(cat "$tmp/nginx.pid")" || true)
+[ -n "$nginx_workers" ] || die "nginx has no worker processes"
+
 echo "loadcompare: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $conns connections, $duration per server and path after $warmup of warm-up" >&2
 "$tmp/loadtest" -compare -pairs "$tmp/pairs" -a "$base" -b "http://127.0.0.1:$nginx_port" -a-name samrad -b-name nginx \
-  -c "$conns" -d "$duration" -warmup "$warmup" -format "$format"
+  -a-pids "$samrad_pid" -b-pids "$nginx_workers" -c "$conns" -d "$duration" -warmup "$warmup" -format "$format"
 echo "loadcompare: load average afterwards $(cut -d' ' -f1-3 /proc/loadavg)" >&2
