@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/samrad/samrad"
@@ -16,7 +17,10 @@ import (
 // memory. Each kind has a stamp in the meta table that every transaction
 // changing it renews, and a cached value is used only while its stamp is
 // unchanged. One small query reads all stamps, so several instances on one
-// PostgreSQL never serve each other stale data.
+// PostgreSQL never serve each other stale data. The data version of the
+// public pages (Version) is the exception: it is asked for on every page
+// view and trusted for up to a second (DefaultVersionTTL) unless this DB
+// commits.
 const (
 	stampRegistry    = "registry_stamp"
 	stampMemberships = "memberships_stamp"
@@ -42,6 +46,12 @@ type caches struct {
 	prepareVersion sync.Once
 	versionStmt    *sql.Stmt
 	versionErr     error
+	// The data version as last read, the count of this DB's commits
+	// before that read, and when it was read; versionMu lets one reader
+	// at a time read it again.
+	version   atomic.Pointer[versionRead]
+	commits   atomic.Uint64
+	versionMu sync.Mutex
 
 	mu        sync.Mutex
 	members   map[int64]cached[[]samrad.Membership]
@@ -146,23 +156,67 @@ func putCached[K comparable, T any](db *DB, m *map[K]cached[T], key K, stamp str
 	(*m)[key] = cached[T]{stamp, val}
 }
 
+// DefaultVersionTTL is how long Version trusts the data version it read
+// last while this DB has committed nothing: the longest a change made by
+// another process (another instance on the same PostgreSQL, or a command
+// run on the same SQLite file) may go unseen by the page cache. A change
+// committed through this DB is seen at once.
+const DefaultVersionTTL = time.Second
+
+type versionRead struct {
+	value   string
+	commits uint64    // the DB's commits counted before the read
+	at      time.Time // when the read started
+}
+
+// SetVersionTTL sets how long Version trusts the version it read last
+// (DefaultVersionTTL unless set; 0 reads it on every call).
+func (db *DB) SetVersionTTL(d time.Duration) { db.versionTTL.Store(int64(d)) }
+
+// committed is called after every commit of this DB: the next Version
+// reads the database again.
+func (db *DB) committed() { db.cache.commits.Add(1) }
+
 // Version identifies the state of everything the public pages show: it
 // changes whenever the registry, memberships, population figures, fee
 // schedules or alliances change, on any instance.
+//
+// Every anonymous page view asks for it, so it is read from the database
+// only when this DB has committed a change since the last read, or when
+// that read is older than the TTL (SetVersionTTL); otherwise it costs no
+// query. The commit count is taken before the read, so a value read
+// before a concurrent commit is never trusted after it.
 func (db *DB) Version(ctx context.Context) (string, error) {
+	ttl := time.Duration(db.versionTTL.Load())
+	fresh := func() (string, bool) {
+		v := db.cache.version.Load()
+		if v == nil || v.commits != db.cache.commits.Load() || time.Since(v.at) >= ttl {
+			return "", false
+		}
+		return v.value, true
+	}
+	if v, ok := fresh(); ok {
+		return v, nil
+	}
+	db.cache.versionMu.Lock()
+	defer db.cache.versionMu.Unlock()
+	if v, ok := fresh(); ok { // read by another caller meanwhile
+		return v, nil
+	}
 	db.cache.prepareVersion.Do(func() {
 		db.cache.versionStmt, db.cache.versionErr = db.db.PrepareContext(context.Background(), `SELECT value FROM meta WHERE key = $1`)
 	})
 	if db.cache.versionErr != nil {
 		return "", db.cache.versionErr
 	}
-	var v string
+	read := versionRead{commits: db.cache.commits.Load(), at: time.Now()}
 	db.db.queries.Add(1)
-	err := db.cache.versionStmt.QueryRowContext(ctx, stampData).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+	err := db.cache.versionStmt.QueryRowContext(ctx, stampData).Scan(&read.value)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", err
 	}
-	return v, err
+	db.cache.version.Store(&read)
+	return read.value, nil
 }
 
 // VersionTime is when the change that made version was committed, to the

@@ -121,8 +121,9 @@ func TestInvolvementsFollowChanges(t *testing.T) {
 		if _, err := db.Involvements(ctx, ids); err != nil {
 			t.Fatal(err)
 		}
-		if n := db.Queries() - before; n != 1 {
-			t.Errorf("a repeated read ran %d queries, want 1", n)
+		// At most the data version: it is read again only after its TTL.
+		if n := db.Queries() - before; n > 1 {
+			t.Errorf("a repeated read ran %d queries, want at most 1", n)
 		}
 		n := samrad.Network{AllianceID: vr.ID, Slug: "transport-2-0", Kind: samrad.NetworkInternal, NameNB: "Transport 2.0", Openness: samrad.OpenToAll, Published: true}
 		if err := db.CreateNetwork(ctx, &n); err != nil {

@@ -48,6 +48,8 @@ type DB struct {
 	cache    caches
 
 	rlPurged atomic.Int64 // Unix second of the last purge of rate_limits
+
+	versionTTL atomic.Int64 // see SetVersionTTL
 }
 
 // ParseDSN tells the engine of a DSN and returns what the driver needs.
@@ -124,11 +126,16 @@ func openPool(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dialect == SQLite {
-		sqldb.SetMaxOpenConns(8)
-	} else {
-		sqldb.SetMaxOpenConns(16)
+	// As many connections are kept idle as may be open: with the
+	// default of two, a burst of requests closes and opens connections
+	// all the time, and a new connection costs far more than a query
+	// (for SQLite, reading the whole schema; for PostgreSQL, a login).
+	conns := 8
+	if dialect == Postgres {
+		conns = 16
 	}
+	sqldb.SetMaxOpenConns(conns)
+	sqldb.SetMaxIdleConns(conns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -136,7 +143,9 @@ func openPool(ctx context.Context, dsn string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
-	return &DB{db: &pool{DB: sqldb}, dialect: dialect}, nil
+	db := &DB{db: &pool{DB: sqldb}, dialect: dialect}
+	db.SetVersionTTL(DefaultVersionTTL)
+	return db, nil
 }
 
 // Close closes the database.
@@ -312,6 +321,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		}
 		return err
 	}
+	// Counted even when the commit fails: whether it took effect is then
+	// unknown, and reading the version again is cheap.
+	defer db.committed()
 	return tx.Commit()
 }
 

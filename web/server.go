@@ -586,24 +586,47 @@ func staticAsset(name string, b []byte, hash string, start time.Time) cachedPage
 const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
 	"manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+// The security headers' values, built once: each answer gets the same
+// slices, set straight into its header map (names already canonical).
+var (
+	securityHeaderValues = [][2]string{
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"X-Frame-Options", "DENY"},
+		{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+		{"Cross-Origin-Resource-Policy", "same-origin"},
+	}
+	securityHeaderSlices = func() [][]string {
+		out := make([][]string, len(securityHeaderValues))
+		for i, kv := range securityHeaderValues {
+			out[i] = []string{kv[1]}
+		}
+		return out
+	}()
+	cspPlain = []string{csp}
+	cspTLS   = []string{csp + "; upgrade-insecure-requests"}
+	hsts     = []string{"max-age=63072000; includeSubDomains"}
+)
+
 // securityHeaders sets the headers every answer carries. Over HTTPS (here
 // or at a trusted proxy) the browser is also told to come back only over
 // HTTPS for two years, and to fetch anything named by http: over https:.
+//
+// The value slices are shared by all answers: a handler may replace a
+// header (Set, Del) but must not change a value in place.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		if s.overTLS(r) {
-			h.Set("Content-Security-Policy", csp+"; upgrade-insecure-requests")
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			h["Content-Security-Policy"] = cspTLS
+			h["Strict-Transport-Security"] = hsts
 		} else {
-			h.Set("Content-Security-Policy", csp)
+			h["Content-Security-Policy"] = cspPlain
 		}
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		for i, kv := range securityHeaderValues {
+			h[kv[0]] = securityHeaderSlices[i]
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -621,8 +644,14 @@ func (w *statusWriter) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// logRequests logs each request at debug level. When the logger leaves
+// debug out, as it does in production, it costs one check.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/demo"
@@ -162,6 +163,57 @@ func TestCachedPagesFollowTheData(t *testing.T) {
 			t.Errorf("after a change: %d, new ETag %v, shows the new member %v", after.Code, after.Header().Get("ETag") != etag, strings.Contains(after.Body.String(), "Lillehammer"))
 		}
 	})
+}
+
+// TestCachedPagesFollowAnotherInstance: two servers on one database, as
+// behind a load balancer. A change made through one is shown by the other
+// once the data version it read last is older than its TTL, never later.
+func TestCachedPagesFollowAnotherInstance(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			dsn := testdb.DSN(t, engine)
+			var dbs [2]*store.DB
+			for i := range dbs {
+				db, err := store.Open(ctx, dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				dbs[i] = db
+			}
+			const ttl = 100 * time.Millisecond
+			dbs[0].SetVersionTTL(ttl)
+			h := demoServer(t, dbs[0])
+			const path = "/allianser/osloregionen/medlemmer?dato=2018-01-01"
+			get := func() string {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+				if rec.Code != 200 {
+					t.Fatalf("GET %s: %d", path, rec.Code)
+				}
+				return rec.Body.String()
+			}
+			if strings.Contains(get(), "Lillehammer") {
+				t.Fatal("Lillehammer is not a demo member of Osloregionen")
+			}
+			get() // from the page cache
+			a, err := dbs[1].AllianceBySlug(ctx, "osloregionen")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = dbs[1].ImportMemberships(ctx, a.ID, "ny.csv", []store.ImportRow{{Line: 2, Code: "0501", Kind: "municipality", Membership: samrad.Membership{
+				From: samrad.MustDate("2017-01-01"), FromPrecision: samrad.PrecisionDay, Category: "municipality", Status: samrad.StatusConfirmed}}}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(ttl)
+			if !strings.Contains(get(), "Lillehammer") {
+				t.Errorf("%s after the TTL: the other instance's change is not shown", path)
+			}
+		})
+	}
 }
 
 func TestMeetingPageAndCalendarFeed(t *testing.T) {

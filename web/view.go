@@ -86,20 +86,24 @@ func (v *view) setSwitch(r *http.Request) {
 		args = append(args, r.PathValue(pattern[i+1:j]))
 		pattern = pattern[j+1:]
 	}
-	q, own := url.Values{}, url.Values{}
-	from, to := 0, 1
-	if v.Lang == "en" {
-		from, to = 1, 0
-	}
-	for _, names := range paramNames {
-		if x := r.URL.Query().Get(names[from]); x != "" {
-			q.Set(names[to], x)
-			own.Set(names[from], x)
-		}
-	}
 	u := Path(other, v.route, args...)
-	if len(q) > 0 {
-		u += "?" + q.Encode()
+	var own url.Values        // the parameters the page reads, for the canonical link
+	if r.URL.RawQuery != "" { // parsed once, and only when there is a query
+		from, to := 0, 1
+		if v.Lang == "en" {
+			from, to = 1, 0
+		}
+		in, q := r.URL.Query(), url.Values{}
+		own = url.Values{}
+		for _, names := range paramNames {
+			if x := in.Get(names[from]); x != "" {
+				q.Set(names[to], x)
+				own.Set(names[from], x)
+			}
+		}
+		if len(q) > 0 {
+			u += "?" + q.Encode()
+		}
 	}
 	v.Switch = &altLink{Lang: other, URL: u, Label: label}
 	self := r.URL.Path
