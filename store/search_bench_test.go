@@ -68,7 +68,7 @@ func BenchmarkSearch100k(b *testing.B) {
 	}
 }
 
-func benchWords(b *testing.B) []string {
+func benchWords(b testing.TB) []string {
 	f, err := os.Open("../fulltext/testdata/voc_output.tsv")
 	if err != nil {
 		b.Fatal(err)
@@ -89,7 +89,7 @@ func benchWords(b *testing.B) []string {
 
 // loadSearchDocuments writes n documents straight into the index table (the
 // triggers of the index itself run), 500 a statement, in one transaction.
-func loadSearchDocuments(b *testing.B, db *store.DB, words []string, n int) {
+func loadSearchDocuments(b testing.TB, db *store.DB, words []string, n int) {
 	b.Helper()
 	ctx := context.Background()
 	a := newAlliance(b, db, "bench")

@@ -55,7 +55,7 @@ type searchData struct {
 	Years      []searchOption
 	Param      map[string]string
 	Cap        int64 // samrad.MaxSearchHits, for the text of a capped search
-	First      int // the number of the first hit on the page
+	First      int   // the number of the first hit on the page
 	Last       int
 	PrevURL    string
 	NextURL    string
