@@ -90,6 +90,9 @@ func (db *DB) Search(ctx context.Context, q samrad.SearchQuery) (samrad.SearchRe
 		if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
 			return out, err
 		}
+		// Every query of the search runs in this transaction: one
+		// connection a search, never a second one waited for while
+		// holding the first.
 		src = tx
 	}
 	// The facet sample: every filter but kind and year.
@@ -123,7 +126,7 @@ func (db *DB) Search(ctx context.Context, q samrad.SearchQuery) (samrad.SearchRe
 			out.Years = append(out.Years, samrad.Count{Value: strconv.Itoa(y), N: n})
 		}
 	} else {
-		if out.Years, err = db.searchYears(ctx); err != nil {
+		if out.Years, err = db.searchYears(ctx, src); err != nil {
 			return out, err
 		}
 		cands = sample
@@ -165,7 +168,7 @@ func (db *DB) Search(ctx context.Context, q samrad.SearchQuery) (samrad.SearchRe
 	for i, c := range page {
 		ids[i], ph[i] = c.id, "$"+strconv.Itoa(i+1)
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT d.id, d.kind, d.ref_id, d.alliance_id, a.slug, a.name_nb, a.name_en,
+	rows, err := src.QueryContext(ctx, `SELECT d.id, d.kind, d.ref_id, d.alliance_id, a.slug, a.name_nb, a.name_en,
 		COALESCE(d.body_id, 0), COALESCE(d.year, 0), d.day, d.title, d.title_en, d.text, d.path1, d.path2
 		FROM search_documents d JOIN alliances a ON a.id = d.alliance_id
 		WHERE d.id IN (`+strings.Join(ph, ", ")+`)`, ids...)
@@ -297,9 +300,9 @@ func scanSearchCandidates(ctx context.Context, src queryer, query string, args .
 
 // searchYears lists every year of the index, for a search that matches too
 // many documents to count them by year.
-func (db *DB) searchYears(ctx context.Context) ([]samrad.Count, error) {
+func (db *DB) searchYears(ctx context.Context, src queryer) ([]samrad.Count, error) {
 	var lo, hi sql.NullInt64
-	if err := db.db.QueryRowContext(ctx, `SELECT (SELECT MIN(year) FROM search_documents WHERE year IS NOT NULL),
+	if err := src.QueryRowContext(ctx, `SELECT (SELECT MIN(year) FROM search_documents WHERE year IS NOT NULL),
 		(SELECT MAX(year) FROM search_documents WHERE year IS NOT NULL)`).Scan(&lo, &hi); err != nil {
 		return nil, err
 	}

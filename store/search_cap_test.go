@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/internal/testdb"
@@ -81,6 +82,22 @@ func TestSearchCapped(t *testing.T) {
 					t.Fatalf("document %d on two pages", id)
 				}
 				seen[id] = true
+			}
+			// Many searches at once, more than the pool has connections,
+			// each finish.
+			cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+			defer cancel()
+			errs := make(chan error, 64)
+			for i := range 64 {
+				go func() {
+					_, err := db.Search(cctx, samrad.SearchQuery{Text: "fiskevelferd", Year: 2010 + i%10})
+					errs <- err
+				}()
+			}
+			for range 64 {
+				if err := <-errs; err != nil {
+					t.Fatalf("concurrent searches: %v", err)
+				}
 			}
 			// A filter finds every match of its own, counted exactly.
 			res, err = db.Search(ctx, samrad.SearchQuery{Text: "fiskevelferd", Kinds: []string{samrad.DocProject}, PerPage: 50})
