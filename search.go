@@ -27,6 +27,11 @@ const (
 	MaxSearchPerPage = 50
 	MaxSearchPage    = 500
 	MaxSearchText    = 1000 // bytes read from the box; the parser keeps fewer runes
+	// MaxSearchHits is how many documents a search ranks, counts and pages
+	// through: the most recently indexed of its matches. A search that
+	// matches more says so (SearchResults.Capped) and shows its best
+	// among these; a narrower search or a filter finds the rest.
+	MaxSearchHits = 1000
 )
 
 // SearchQuery is what a reader asks: the text typed, and filters.
@@ -112,6 +117,14 @@ type Count struct {
 type SearchResults struct {
 	Hits  []SearchHit
 	Total int
-	Kinds []Count // documents by kind, with every filter but kind
-	Years []Count // documents by year, newest first, with every filter but year
+	// Capped tells that more than MaxSearchHits documents match: Total is
+	// then MaxSearchHits, and the hits are ranked among the MaxSearchHits
+	// most recently indexed matches.
+	Capped bool
+	// The facets count with every filter but their own. When more than
+	// MaxSearchHits documents match without the kind and year filters,
+	// they are not counted: Kinds is empty and Years holds every year of
+	// the index with N 0.
+	Kinds []Count // documents by kind
+	Years []Count // documents by year, newest first
 }

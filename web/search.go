@@ -54,7 +54,8 @@ type searchData struct {
 	Bodies     []searchOption
 	Years      []searchOption
 	Param      map[string]string
-	First      int // the number of the first hit on the page
+	Cap        int64 // samrad.MaxSearchHits, for the text of a capped search
+	First      int   // the number of the first hit on the page
 	Last       int
 	PrevURL    string
 	NextURL    string
@@ -65,7 +66,7 @@ type searchData struct {
 // read is refused with 400 and the reason.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
-	d := searchData{Text: r.URL.Query().Get("q"), Param: map[string]string{}}
+	d := searchData{Text: r.URL.Query().Get("q"), Param: map[string]string{}, Cap: samrad.MaxSearchHits}
 	for _, n := range []string{"kind", "year", "page", "alliance", "body"} {
 		d.Param[n] = paramNames[n][langIndex(v.Lang)]
 	}
