@@ -16,9 +16,12 @@ import (
 
 // uncached names the routes the page cache must not keep: image files
 // (large, with their own cache headers) and pages with the visitor's own
-// form token, and searches (each query its own address, which would crowd
-// the pages out).
-var uncached = map[string]bool{"image": true, "contact_email": true, "search": true, "search_alliance": true}
+// form token.
+var uncached = map[string]bool{"image": true, "contact_email": true}
+
+// searched names the routes kept in a cache of their own: each query is
+// its own address, and many of them would crowd the pages out.
+var searched = map[string]bool{"search": true, "search_alliance": true}
 
 const newsPerPage = 10
 

@@ -46,6 +46,8 @@ type Server struct {
 	hashes map[string]string // static file → content hash, for cache busting
 	mux    *http.ServeMux
 	cache  *pageCache
+	// searches keeps the answers of recent searches, apart from the pages.
+	searches *pageCache
 
 	started time.Time             // Last-Modified of static files
 	assets  map[string]cachedPage // static files with their compressed forms
@@ -72,7 +74,7 @@ func New(db *store.DB, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{db: db, cat: cat, log: log, static: st, hashes: map[string]string{}, mux: http.NewServeMux(), cache: newPageCache(4096),
+	s := &Server{db: db, cat: cat, log: log, static: st, hashes: map[string]string{}, mux: http.NewServeMux(), cache: newPageCache(4096), searches: newPageCache(512),
 		started: time.Now(), assets: map[string]cachedPage{}}
 	s.runner = &refresh.Runner{DB: db, Log: log} // no statbank client until SetIndicatorRunner
 	if err := fs.WalkDir(st, ".", func(p string, d fs.DirEntry, err error) error {
@@ -464,7 +466,11 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 			s.renderError(w, r, v, err)
 			return
 		}
-		p, ok := s.cache.get(key, version)
+		cache := s.cache
+		if searched[name] {
+			cache = s.searches
+		}
+		p, ok := cache.get(key, version)
 		if !ok {
 			rec := &recorder{header: http.Header{}}
 			if err := h(rec, r, v); err != nil {
@@ -474,7 +480,7 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 			// A page marked no-store (one with the visitor's own form token)
 			// is not kept, nor are the uncached routes'.
 			if p.status == http.StatusOK && rec.header.Get("Cache-Control") != "no-store" && !uncached[name] {
-				s.cache.put(key, p)
+				cache.put(key, p)
 			}
 		}
 		p.serve(w, r)
