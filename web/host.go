@@ -53,25 +53,31 @@ func hostSite(r *http.Request) (store.HostedSite, bool) {
 
 // routeHost sends a request for an alliance's own host name to its pages.
 func (s *Server) routeHost(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		byHost, bySlug, err := s.db.HostedSites(r.Context())
+	return http.HandlerFunc(func(w http.ResponseWriter, outer *http.Request) {
+		byHost, bySlug, err := s.db.HostedSites(outer.Context())
 		if err != nil {
 			s.log.Error("sites", "err", err)
 		}
-		ctx := r.Context()
+		ctx := outer.Context()
 		if bySlug != nil {
 			ctx = context.WithValue(ctx, sitesKey{}, bySlug)
 		}
-		site, ok := byHost[samrad.RequestHost(r.Host)]
-		if !ok {
-			next.ServeHTTP(w, r.WithContext(ctx))
-			return
+		site, ok := byHost[samrad.RequestHost(outer.Host)]
+		if ok {
+			ctx = context.WithValue(ctx, siteKey{}, site)
 		}
-		r = r.WithContext(context.WithValue(ctx, siteKey{}, site))
-		if long, ok := s.longPath(r, site.Slug); ok {
-			r.URL.Path, r.URL.RawPath = long, ""
+		r := outer.WithContext(ctx)
+		if ok {
+			if long, ok := s.longPath(r, site.Slug); ok {
+				u := *r.URL
+				u.Path, u.RawPath = long, ""
+				r.URL = &u
+			}
 		}
 		next.ServeHTTP(w, r)
+		// The mux names the route on the request it was given; the
+		// metrics around this handler read it from theirs.
+		outer.Pattern = r.Pattern
 	})
 }
 
