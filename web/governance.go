@@ -227,15 +227,48 @@ func (s *Server) handleCases(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
-	cases, err := s.db.Cases(ctx, a.ID)
+	all, err := s.db.Cases(ctx, a.ID)
 	if err != nil {
 		return err
+	}
+	// One year at a time, the latest by default: an alliance's cases over
+	// ten years would make one page of megabytes.
+	var years []int
+	for _, c := range all {
+		if len(years) == 0 || years[len(years)-1] != c.Year {
+			years = append(years, c.Year)
+		}
+	}
+	slices.Sort(years)
+	years = slices.Compact(years)
+	slices.Reverse(years)
+	year := 0
+	if len(years) > 0 {
+		year = years[0]
+	}
+	if q := v.param("year"); q != "" {
+		y, err := strconv.Atoi(q)
+		if err != nil || y < 1900 || y > 2200 {
+			return samrad.FieldErrorf("year", "%s", s.cat.T(v.Lang, "bad_year", q))
+		}
+		if !slices.Contains(years, y) {
+			return samrad.Errorf(samrad.ENOTFOUND, "%s", s.cat.T(v.Lang, "cases_none_year", a.Name(v.Lang), y))
+		}
+		year = y
+	}
+	var cases []samrad.Case
+	for _, c := range all {
+		if c.Year == year {
+			cases = append(cases, c)
+		}
 	}
 	v.Title, v.Nav = s.cat.T(v.Lang, "cases_of", a.Name(v.Lang)), "home"
 	v.Data = struct {
 		Alliance samrad.Alliance
 		Cases    []samrad.Case
-	}{a, cases}
+		Year     int
+		Years    []int
+	}{a, cases, year, years}
 	v.crumbs(a.Name(v.Lang), Path(v.Lang, "alliance", a.Slug), s.cat.T(v.Lang, "cases_title"), "")
 	s.render(w, http.StatusOK, "cases", v)
 	return nil

@@ -27,8 +27,13 @@ import (
 
 const oparlPrefix = "/oparl/v1"
 
-// oparlPerPage is the page size unless the client asks for less.
-const oparlPerPage = 100
+// oparlPerPage is the page size unless the client asks for another, up to
+// oparlMaxPerPage. A meeting comes with its agenda and files, so twenty of
+// them make a page of a few hundred kilobytes rather than megabytes.
+const (
+	oparlPerPage    = 20
+	oparlMaxPerPage = 100
+)
 
 // oparlHandler answers an OParl request: it returns the object or list to
 // write, or an error.
@@ -251,7 +256,7 @@ func parseWindow(q url.Values) (store.Window, int, int, error) {
 			if err != nil || n < 1 {
 				return w, 0, 0, samrad.Errorf(samrad.EINVALID, "%s: %q er ikke et positivt tall", name, v)
 			}
-			per = min(n, per)
+			per = min(n, oparlMaxPerPage)
 		}
 	}
 	w.Offset, w.Limit = (page-1)*per, per

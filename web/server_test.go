@@ -55,6 +55,11 @@ func TestPages(t *testing.T) {
 			contains: []string{"code,name,kind,member_from,member_to,status\n", "3024,Bærum,municipality,2018-01-01,,confirmed\n"}},
 		{name: "members bad date", path: "/allianser/ore/medlemmer?dato=2021-02-30", status: 400, contains: []string{"«2021-02-30» er ikke en dato"}},
 		{name: "unknown alliance", path: "/allianser/nope", status: 404, contains: []string{"Fant ikke siden"}},
+		{name: "cases of a year", path: "/allianser/osloregionen/saker?ar=2016", status: 200, contains: []string{"Medlemskontingent 2017", "Saker i Osloregionen i 2016 – 2"}},
+		{name: "cases of the latest year", path: "/en/alliances/osloregionen/cases", status: 200, contains: []string{"Medlemskontingent 2017", "Cases of The Oslo Region Alliance in 2016 – 2"}},
+		{name: "no cases", path: "/allianser/ore/saker", status: 200, contains: []string{"Alliansen har ingen saker ennå."}},
+		{name: "cases of a year without", path: "/allianser/osloregionen/saker?ar=1999", status: 404, contains: []string{"Osloregionen har ingen saker fra 1999."}},
+		{name: "cases of no year", path: "/allianser/osloregionen/saker?ar=nitten", status: 400, contains: []string{"«nitten» er ikke et årstall."}},
 		{name: "accessibility statement", path: "/tilgjengelighet", status: 200, contains: []string{"<h1>Tilgjengelighetserklæring</h1>", "WCAG 2.1", "axe-core", "uutilsynet.no", `<meta property="og:title" content="Tilgjengelighetserklæring">`, `content="nb_NO"`, `hreflang="en" href="/en/accessibility"`}},
 		{name: "accessibility statement en", path: "/en/accessibility", status: 200, contains: []string{"<h1>Accessibility statement</h1>", "level AA", `content="en_GB"`}},
 		{name: "case with its attachment", path: "/allianser/vestregionen/saker/2017/24", status: 200, contains: []string{"Vedlegg til diskusjonsnotat", "sak-24-2017-vedlegg.txt"}},
@@ -246,4 +251,28 @@ func TestMeetingPageAndCalendarFeed(t *testing.T) {
 	if len(cal.Events) != 1 || !cal.Events[0].AllDay || cal.Events[0].Summary != "The contact group, meeting 2020-01-23" {
 		t.Errorf("feed events = %+v", cal.Events)
 	}
+}
+
+// TestCasesByYear: the case list shows one year at a time, the latest by
+// default, with links to the other years.
+func TestCasesByYear(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		h := demoServer(t, db)
+		ctx := context.Background()
+		a, _ := db.AllianceBySlug(ctx, "osloregionen")
+		if err := db.CreateCase(ctx, &samrad.Case{AllianceID: a.ID, Year: 2019, Title: "Handlingsprogram 2020", Type: samrad.CaseDecision}); err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/allianser/osloregionen/saker", nil))
+		body := rec.Body.String()
+		for _, want := range []string{"Handlingsprogram 2020", `<span aria-current="page">2019</span>`, `href="/allianser/osloregionen/saker?ar=2016"`, "Saker i Osloregionen i 2019 – 1"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("latest year: no %q", want)
+			}
+		}
+		if strings.Contains(body, "Medlemskontingent 2017") {
+			t.Error("the latest year shows a case of 2016")
+		}
+	})
 }
