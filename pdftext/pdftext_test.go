@@ -270,3 +270,13 @@ func fuzzSeeds() [][]byte {
 			"0E=s50JP(4:F_,oSNg\"<<+=HlM0f*S\\i%>Gb2M'H~>\nendstream endobj\ntrailer << /Root 2 0 R >>"),
 	}
 }
+
+func BenchmarkExtract(b *testing.B) {
+	data := chromium(b)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Extract(data, 1<<20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
