@@ -25,7 +25,14 @@ type Document struct {
 	// exempting them (e.g. "offentleglova § 14"); the file is not served.
 	Exempt      bool
 	LegalGround string
+	// Text is the text read from the file for the search (see package
+	// pdftext), at most MaxDocumentText bytes; an exempt document's text
+	// is never searched.
+	Text string
 }
+
+// MaxDocumentText is the most text of one document kept for the search.
+const MaxDocumentText = 1 << 20
 
 // allowedTypes are the document types accepted, decided from the content.
 var allowedTypes = map[string]string{
@@ -94,6 +101,9 @@ func (d Document) Validate() error {
 	}
 	if strings.ContainsAny(d.Filename, "/\\\x00\r\n") || d.Filename == "" || len(d.Filename) > 200 {
 		return FieldErrorf("file", "the file name %q is not allowed", d.Filename)
+	}
+	if len(d.Text) > MaxDocumentText {
+		return Errorf(EINVALID, "the document's text is longer than %d bytes", MaxDocumentText)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ const (
 	DocCase      = "case"      // a case: its title, presentation and proposed decision
 	DocDecision  = "decision"  // what was decided on a case, at meetings and finally
 	DocMinutes   = "minutes"   // the minutes of a meeting, once published
+	DocDocument  = "document"  // a meeting's or a case's document: its title, and its text unless exempt
 	DocArticle   = "article"   // a published news article
 	DocEvent     = "event"     // a published event
 	DocMeasure   = "measure"   // a measure of an action programme
@@ -20,7 +21,7 @@ const (
 )
 
 // DocKinds lists every kind of document search knows.
-var DocKinds = []string{DocCase, DocDecision, DocMinutes, DocArticle, DocEvent, DocMeasure, DocProgramme, DocProject, DocPerson}
+var DocKinds = []string{DocCase, DocDecision, DocMinutes, DocDocument, DocArticle, DocEvent, DocMeasure, DocProgramme, DocProject, DocPerson}
 
 // Limits of a search.
 const (

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/pdftext"
 	"github.com/samrad/samrad/store"
 )
 
@@ -108,6 +109,13 @@ func loadGovernance(ctx context.Context, db *store.DB) error {
 					return err
 				}
 				doc := samrad.Document{AllianceID: a.ID, CaseID: c.ID, Title: cd.title, Filename: cd.file}
+				ct, err := samrad.DetectDocumentType(cd.file, b)
+				if err != nil {
+					return fmt.Errorf("demo document %s: %w", cd.file, err)
+				}
+				if doc.Text, err = pdftext.FromFile(ct, b, samrad.MaxDocumentText); err != nil {
+					return fmt.Errorf("demo document %s: %w", cd.file, err)
+				}
 				if err := db.AddDocument(ctx, &doc, b); err != nil {
 					return fmt.Errorf("demo document %s: %w", cd.file, err)
 				}

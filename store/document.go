@@ -10,9 +10,10 @@ import (
 )
 
 // AddDocument stores a file once by its SHA-256 and a document that points
-// to it from a meeting or a case of the alliance. The type is decided from
-// the content; a disguised or oversized file is refused before anything is
-// written.
+// to it from a meeting or a case of the alliance, with the text read from
+// the file (d.Text, see package pdftext), which the search index takes in
+// the same transaction. The type is decided from the content; a disguised
+// or oversized file is refused before anything is written.
 func (db *DB) AddDocument(ctx context.Context, d *samrad.Document, data []byte) error {
 	if err := d.Validate(); err != nil {
 		return err
@@ -46,9 +47,9 @@ func (db *DB) AddDocument(ctx context.Context, d *samrad.Document, data []byte) 
 			ON CONFLICT (sha256) DO NOTHING`, d.SHA256, d.Size, d.ContentType, data); err != nil {
 			return err
 		}
-		id, err := insertID(ctx, tx, `INSERT INTO documents (alliance_id, meeting_id, case_id, title, filename, sha256, exempt, legal_ground, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, d.AllianceID, nullID(d.MeetingID), nullID(d.CaseID), d.Title, d.Filename,
-			d.SHA256, d.Exempt, d.LegalGround, now())
+		id, err := insertID(ctx, tx, `INSERT INTO documents (alliance_id, meeting_id, case_id, title, filename, sha256, exempt, legal_ground, text, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, d.AllianceID, nullID(d.MeetingID), nullID(d.CaseID), d.Title, d.Filename,
+			d.SHA256, d.Exempt, d.LegalGround, d.Text, now())
 		if err != nil {
 			return err
 		}
@@ -105,4 +106,46 @@ func (db *DB) DocumentFile(ctx context.Context, id int64) (samrad.Document, []by
 		return d, nil, notFound(err, "no document %d", id)
 	}
 	return d, data, nil
+}
+
+// DocumentsWithoutText returns up to limit documents after afterID, by id,
+// whose text is empty and whose file is of a type text can be read from
+// (PDF, plain text): for `samrad search reindex`.
+func (db *DB) DocumentsWithoutText(ctx context.Context, afterID int64, limit int) ([]samrad.Document, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT `+documentColumns+` FROM documents d JOIN files f ON f.sha256 = d.sha256
+		WHERE d.id > $1 AND d.text = '' AND (f.content_type = 'application/pdf' OR f.content_type LIKE 'text/plain%')
+		ORDER BY d.id LIMIT $2`, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []samrad.Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// SetDocumentText stores the text read from a document's file; the search
+// index follows in the same transaction.
+func (db *DB) SetDocumentText(ctx context.Context, id int64, text string) error {
+	if len(text) > samrad.MaxDocumentText {
+		return samrad.Errorf(samrad.EINVALID, "the text of document %d is longer than %d bytes", id, samrad.MaxDocumentText)
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET text = $1 WHERE id = $2`, text, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return samrad.Errorf(samrad.ENOTFOUND, "no document %d", id)
+		}
+		return renew(ctx, tx, stampGovernance)
+	})
 }

@@ -262,7 +262,7 @@ func TestSearchEnginesAgree(t *testing.T) {
 		Kinds, Years []samrad.Count
 		Hits         []string
 	}
-	for _, text := range []string{"kontingent", "kommunene", "kommune -helse", `"bærum med"`, "samarbeid", "styret", "leder", "prosjekt", "nettverk", "2017", "Osloregionen"} {
+	for _, text := range []string{"kontingent", "kommunene", "kommune -helse", `"bærum med"`, "samarbeid", "styret", "leder", "prosjekt", "nettverk", "2017", "Osloregionen", "Brønnøysundsregistrene"} {
 		answers := map[string]answer{}
 		for engine, db := range dbs {
 			res, err := db.Search(ctx, samrad.SearchQuery{Text: text, PerPage: samrad.MaxSearchPerPage})
@@ -278,6 +278,13 @@ func TestSearchEnginesAgree(t *testing.T) {
 		}
 		if !reflect.DeepEqual(answers["sqlite"], answers["postgres"]) {
 			t.Errorf("%q:\nsqlite   %+v\npostgres %+v", text, answers["sqlite"], answers["postgres"])
+		}
+		if text == "Brønnøysundsregistrene" {
+			// A word only in the appendix to Vestregionen's case 24/2017, a
+			// text file: found as the case's document.
+			if want := []string{"document vestregionen 2017 24"}; !reflect.DeepEqual(answers["sqlite"].Hits, want) {
+				t.Errorf("%s: %q, want %q", text, answers["sqlite"].Hits, want)
+			}
 		}
 		if text == "kontingent" {
 			// A newcomer finds the fee in the council's case and in the

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -250,6 +251,27 @@ func TestDocumentUploadAndDownload(t *testing.T) {
 		docs, _ := db.Documents(ctx, ms[0].ID, 0)
 		if len(docs) != 2 {
 			t.Fatalf("%d documents", len(docs))
+		}
+		// The text of a PDF is read at upload and found by a visitor's
+		// search (the meeting's notice is sent); an exempt file's is not;
+		// a PDF whose text cannot be read (above) is stored all the same.
+		printed, err := os.ReadFile("../pdftext/testdata/chromium.pdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, _ := upload(map[string]string{"title": "Kystvedlegg"}, "kyst.pdf", printed); code != http.StatusSeeOther {
+			t.Fatalf("upload of a printed PDF: %d", code)
+		}
+		if code, _ := upload(map[string]string{"title": "Lønnsnotat", "exempt": "1", "legal_ground": "offentleglova § 25"}, "lonn.txt", []byte("Fortrolig lønnstrinnsplassering.")); code != http.StatusSeeOther {
+			t.Fatalf("exempt text upload: %d", code)
+		}
+		visitor := newBrowser(t, ts.URL)
+		if _, page := visitor.get("/sok?q=bl%C3%A5b%C3%A6rsyltet%C3%B8y"); !strings.Contains(page, "1 treff") || !strings.Contains(page, "Kystvedlegg") ||
+			!strings.Contains(page, `href="`+meeting+`#dokumenter"`) {
+			t.Errorf("the printed PDF's text is not found:\n%s", page)
+		}
+		if _, page := visitor.get("/sok?q=l%C3%B8nnstrinnsplassering"); !strings.Contains(page, "Ingen treff") {
+			t.Errorf("an exempt document's text is found:\n%s", page)
 		}
 		anon := newBrowser(t, ts.URL)
 		_, page = anon.get(meeting)

@@ -16,6 +16,7 @@ import (
 	"github.com/samrad/samrad"
 	"github.com/samrad/samrad/ical"
 	"github.com/samrad/samrad/pdf"
+	"github.com/samrad/samrad/pdftext"
 	"github.com/samrad/samrad/store"
 )
 
@@ -867,6 +868,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, v *view) e
 		return err
 	}
 	d.Filename = header.Filename
+	s.readText(&d, data)
 	ctx := samrad.WithActor(r.Context(), samrad.Actor{UserID: v.User.ID, Name: v.User.Email})
 	if err := s.db.AddDocument(ctx, &d, data); err != nil {
 		if samrad.ErrorCode(err) == samrad.EINTERNAL {
@@ -877,6 +879,23 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, v *view) e
 	}
 	http.Redirect(w, r, Path(v.Lang, "meeting", a.Slug, strconv.FormatInt(m.ID, 10)), http.StatusSeeOther)
 	return nil
+}
+
+// readText reads the text of a document's file for the search, before the
+// transaction that stores it (the reading is bounded, see package pdftext).
+// A file whose text cannot be read is stored without it, and the reason
+// logged; a file of a type the store refuses is left to AddDocument.
+func (s *Server) readText(d *samrad.Document, data []byte) {
+	ct, err := samrad.DetectDocumentType(d.Filename, data)
+	if err != nil {
+		return
+	}
+	text, err := pdftext.FromFile(ct, data, samrad.MaxDocumentText)
+	if err != nil {
+		s.log.Warn("document text not read", "file", d.Filename, "type", ct, "size", len(data), "err", err)
+		return
+	}
+	d.Text = text
 }
 
 // handleDocument serves a document's file. Exempt documents are served

@@ -236,5 +236,6 @@ func (s *Server) fileProgressReport(ctx context.Context, r *http.Request, v *vie
 	doc := samrad.Document{AllianceID: c.AllianceID, CaseID: c.ID,
 		Title:    s.cat.T(v.Lang, "progress_report_doc", d.Programme.Year, formatDate(v.Lang, d.Today)),
 		Filename: s.cat.T(v.Lang, "progress_report_file", d.Programme.Year, d.Today.String()) + ".pdf"}
+	s.readText(&doc, out)
 	return s.db.AddDocument(ctx, &doc, out)
 }

@@ -61,7 +61,7 @@ type searchData struct {
 	NextURL    string
 }
 
-// handleSearch searches cases, decisions, minutes, news, events, measures,
+// handleSearch searches cases, decisions, minutes, documents, news, events, measures,
 // projects and people. Filters come as GET parameters; one that cannot be
 // read is refused with 400 and the reason.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -216,6 +216,12 @@ func hitURL(lang string, h samrad.SearchHit) string {
 		return Path(lang, "case", h.AllianceSlug, h.Path1, h.Path2)
 	case samrad.DocMinutes:
 		return Path(lang, "m_record", h.AllianceSlug, h.Path1)
+	case samrad.DocDocument:
+		// A meeting's document (path1 the meeting), else a case's.
+		if h.Path2 == "" {
+			return Path(lang, "meeting", h.AllianceSlug, h.Path1) + "#dokumenter"
+		}
+		return Path(lang, "case", h.AllianceSlug, h.Path1, h.Path2) + "#dokumenter"
 	case samrad.DocArticle:
 		return Path(lang, "article", h.AllianceSlug, h.Path1)
 	case samrad.DocEvent:

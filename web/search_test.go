@@ -17,14 +17,17 @@ func TestSearchPages(t *testing.T) {
 	tooLong := url.QueryEscape(strings.Repeat("kommunene ", 2000)) // beyond it: 414 before any search
 	scenarios := []scenario{
 		{name: "across alliances", path: "/sok?q=kommunene", status: 200,
-			contains: []string{`role="search"`, `<label for="search-q">Søkeord</label>`, `aria-live="polite"`, "9 treff for «kommunene».",
+			contains: []string{`role="search"`, `<label for="search-q">Søkeord</label>`, `aria-live="polite"`, "10 treff for «kommunene».",
 				"<mark>kommunene</mark>", `href="/allianser/vestregionen/prosjekter/`, `href="/allianser/osloregionen/handlingsprogram/2017#tiltak-`,
 				`<option value="project">Prosjekt (3)</option>`, `href="/en/search?q=kommunene"`}},
-		{name: "english", path: "/en/search?q=kommunene", status: 200, contains: []string{"9 results for «kommunene».", "Oslo Region European Office"}},
+		{name: "english", path: "/en/search?q=kommunene", status: 200, contains: []string{"10 results for «kommunene».", "Oslo Region European Office"}},
 		{name: "one alliance", path: "/allianser/ore/sok?q=kommunene", status: 200,
 			contains: []string{"2 treff", `href="/allianser/ore/nyheter/`, `href="/allianser/ore/arrangementer/`}, absent: []string{"vestregionen/prosjekter"}},
 		{name: "alliance filter", path: "/sok?q=kommunene&allianse=vestregionen&type=project", status: 200, contains: []string{"3 treff"}},
-		{name: "year filter", path: "/en/search?q=kommunene&year=2017", status: 200, contains: []string{"3 results"}},
+		{name: "year filter", path: "/en/search?q=kommunene&year=2017", status: 200, contains: []string{"4 results"}},
+		{name: "document text", path: "/sok?q=" + url.QueryEscape("brønnøysundsregistrene"), status: 200,
+			contains: []string{"1 treff", `<option value="document">Dokument (1)</option>`, "Vedlegg til diskusjonsnotat",
+				`href="/allianser/vestregionen/saker/2017/24#dokumenter"`, "<mark>Brønnøysundsregistrene</mark>"}},
 		{name: "body filter", path: "/allianser/ore/sok?q=kontaktgruppen&organ=kontaktgruppen", status: 200},
 		{name: "people", path: "/sok?q=ordfører", status: 200, contains: []string{"Person", "Lisbeth Hammer Krog"}, absent: []string{"@"}},
 		{name: "fee", path: "/sok?q=kontingent&allianse=osloregionen", status: 200,
@@ -65,8 +68,8 @@ func TestSearchPages(t *testing.T) {
 				}
 			})
 		}
-		// Pages: 20 a page, with rel next and prev (25 cases and the demo's three
-		// documents on the fee).
+		// Pages: 20 a page, with rel next and prev (25 cases and the demo's four
+		// documents on the fee, the appendix to case 24/2017 among them).
 		ctx := context.Background()
 		a, err := db.AllianceBySlug(ctx, "vestregionen")
 		if err != nil {
@@ -86,13 +89,13 @@ func TestSearchPages(t *testing.T) {
 		}
 		rec = httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/sok?q=kontingent", nil))
-		if body := rec.Body.String(); !strings.Contains(body, "28 treff") || !strings.Contains(body, `rel="next"`) || strings.Contains(body, `rel="prev"`) ||
+		if body := rec.Body.String(); !strings.Contains(body, "29 treff") || !strings.Contains(body, `rel="next"`) || strings.Contains(body, `rel="prev"`) ||
 			!strings.Contains(body, `href="/sok?q=kontingent&amp;side=2"`) {
 			t.Errorf("first page: %d %s", rec.Code, body)
 		}
 		rec = httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/sok?q=kontingent&side=2", nil))
-		if body := rec.Body.String(); !strings.Contains(body, "Viser 21–28.") || !strings.Contains(body, `rel="prev"`) || strings.Contains(body, `rel="next"`) {
+		if body := rec.Body.String(); !strings.Contains(body, "Viser 21–29.") || !strings.Contains(body, `rel="prev"`) || strings.Contains(body, `rel="next"`) {
 			t.Errorf("second page: %d %s", rec.Code, body)
 		}
 	})

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/samrad/samrad"
+	"github.com/samrad/samrad/pdftext"
+	"github.com/samrad/samrad/store"
 )
 
 // cmdSearch searches from the command line, or rebuilds the search index.
@@ -20,6 +22,11 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		defer db.Close()
+		filled, failed, err := fillDocumentText(ctx, e, db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "text read from %d documents (%d could not be read)\n", filled, failed)
 		n, err := db.Reindex(ctx)
 		if err != nil {
 			return err
@@ -62,4 +69,38 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "%-8s %-14s %-10s %s\n", h.Kind, h.AllianceSlug, h.Day, h.TitleNB)
 	}
 	return nil
+}
+
+// fillDocumentText reads the text of the documents stored without it (PDF
+// and text files), one at a time, each stored in its own transaction. A
+// file whose text cannot be read is named on standard error and left as it
+// is.
+func fillDocumentText(ctx context.Context, e env, db *store.DB) (filled, failed int, err error) {
+	var after int64
+	for {
+		docs, err := db.DocumentsWithoutText(ctx, after, 100)
+		if err != nil || len(docs) == 0 {
+			return filled, failed, err
+		}
+		for _, d := range docs {
+			after = d.ID
+			_, data, err := db.DocumentFile(ctx, d.ID)
+			if err != nil {
+				return filled, failed, err
+			}
+			text, err := pdftext.FromFile(d.ContentType, data, samrad.MaxDocumentText)
+			if err != nil {
+				failed++
+				fmt.Fprintf(e.stderr, "document %d (%s): %v\n", d.ID, d.Filename, err)
+				continue
+			}
+			if text == "" {
+				continue
+			}
+			if err := db.SetDocumentText(ctx, d.ID, text); err != nil {
+				return filled, failed, err
+			}
+			filled++
+		}
+	}
 }
