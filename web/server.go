@@ -429,22 +429,34 @@ func (s *Server) routes() {
 func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := &view{Lang: lang, route: name, r: r, s: s}
-		if name != "" {
-			v.setSwitch(r)
+		// The language links and the alliance's look are for rendering; a
+		// page answered from the cache needs neither.
+		prepared := false
+		prepare := func() {
+			if !prepared {
+				prepared = true
+				if name != "" {
+					v.setSwitch(r)
+				}
+				v.setBrand(r)
+			}
 		}
-		v.setBrand(r)
-		if err := readable(r, s.cat.T(lang, "not_found_text"), func(n string) string { return s.cat.T(lang, "bad_encoding", n) }); err != nil {
+		fail := func(w http.ResponseWriter, err error) {
+			prepare()
 			s.renderError(w, r, v, err)
+		}
+		if err := readable(r, s.cat.T(lang, "not_found_text"), func(n string) string { return s.cat.T(lang, "bad_encoding", n) }); err != nil {
+			fail(w, err)
 			return
 		}
 		if err := s.loadSession(r, v); err != nil {
-			s.renderError(w, r, v, err)
+			fail(w, err)
 			return
 		}
 		if l, ok := publicPosts[name]; ok && r.Method == http.MethodPost && v.User == nil {
 			if err := s.allow(r, l, "client:"+s.clientIP(r)); err != nil {
 				w.Header().Set("Cache-Control", "no-store")
-				s.renderError(w, r, v, err)
+				fail(w, err)
 				return
 			}
 		}
@@ -452,8 +464,9 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 		// a logged-in user, are rendered each time.
 		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || v.User != nil || name == "login" {
 			w.Header().Set("Cache-Control", "no-store")
+			prepare()
 			if err := h(w, r, v); err != nil {
-				s.renderError(w, r, v, err)
+				fail(w, err)
 			}
 			return
 		}
@@ -463,7 +476,7 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 		key := lang + " " + samrad.Today().String() + " " + s.hostKey(r) + " " + r.URL.RequestURI()
 		version, err := s.db.Version(r.Context())
 		if err != nil {
-			s.renderError(w, r, v, err)
+			fail(w, err)
 			return
 		}
 		cache := s.cache
@@ -473,8 +486,9 @@ func (s *Server) page(lang, name string, h handlerFunc) http.Handler {
 		p, ok := cache.get(key, version)
 		if !ok {
 			rec := &recorder{header: http.Header{}}
+			prepare()
 			if err := h(rec, r, v); err != nil {
-				s.renderError(rec, r, v, err)
+				fail(rec, err)
 			}
 			p = newPage(key, version, v.until, rec, p, s.started)
 			// A page marked no-store (one with the visitor's own form token)
