@@ -20,7 +20,7 @@ import (
 
 // BenchmarkSearch100k searches 100,000 synthetic documents made of the
 // Snowball sample's Norwegian words, drawn with a Zipf law as words in real
-// text are, from 8 and from 64 goroutines at once, and reports the 50th, 95th
+// text are, from 1, 2 (the cores), 8 and 64 goroutines at once, and reports the 50th, 95th
 // and 99th percentile of a query's time and the load average of the machine
 // (it is shared: read the figures with it). The queries mix a rare word, a
 // common word, two words, and a word with a kind, year or alliance filter;
@@ -34,7 +34,7 @@ func BenchmarkSearch100k(b *testing.B) {
 			ctx := context.Background()
 			db := testdb.Open(b, engine)
 			a := loadSearchDocuments(b, db, words, 100_000)
-			for _, conc := range []int{8, 64} {
+			for _, conc := range []int{1, 2, 8, 64} {
 				b.Run(fmt.Sprintf("c%d", conc), func(b *testing.B) {
 					rng := rand.New(rand.NewPCG(2, 3))
 					zipf := rand.NewZipf(rand.New(rand.NewPCG(4, 5)), 1.1, 50, uint64(len(words)-1))
