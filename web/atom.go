@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -60,7 +62,17 @@ func (f *atomFeed) add(e atomEntry, updated time.Time) {
 	f.Entries = append(f.Entries, e)
 }
 
+// maxAtomEntries is how many entries a feed holds: the newest. A reader
+// polls a feed for what is new; ten years of minutes made a feed of 145 kB.
+const maxAtomEntries = 50
+
+// write sends the feed with its newest entries first, at most
+// maxAtomEntries of them.
 func (f *atomFeed) write(w http.ResponseWriter) error {
+	slices.SortStableFunc(f.Entries, func(a, b atomEntry) int { return strings.Compare(b.Updated, a.Updated) })
+	if len(f.Entries) > maxAtomEntries {
+		f.Entries = f.Entries[:maxAtomEntries]
+	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
