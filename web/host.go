@@ -41,10 +41,6 @@ func (s *Server) hostRoutes(handle, post func(name string, h handlerFunc)) {
 
 type siteKey struct{}
 
-// sitesKey holds the sites by slug that routeHost read for the request, so
-// the page reads them once.
-type sitesKey struct{}
-
 // hostSite returns the alliance whose own host name the request came in on.
 func hostSite(r *http.Request) (store.HostedSite, bool) {
 	h, ok := r.Context().Value(siteKey{}).(store.HostedSite)
@@ -54,25 +50,21 @@ func hostSite(r *http.Request) (store.HostedSite, bool) {
 // routeHost sends a request for an alliance's own host name to its pages.
 func (s *Server) routeHost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, outer *http.Request) {
-		byHost, bySlug, err := s.db.HostedSites(outer.Context())
+		byHost, _, err := s.db.HostedSites(outer.Context())
 		if err != nil {
 			s.log.Error("sites", "err", err)
 		}
-		ctx := outer.Context()
-		if bySlug != nil {
-			ctx = context.WithValue(ctx, sitesKey{}, bySlug)
-		}
 		site, ok := byHost[samrad.RequestHost(outer.Host)]
-		if ok {
-			ctx = context.WithValue(ctx, siteKey{}, site)
+		if !ok {
+			// The instance's own host: the request goes on as it came.
+			next.ServeHTTP(w, outer)
+			return
 		}
-		r := outer.WithContext(ctx)
-		if ok {
-			if long, ok := s.longPath(r, site.Slug); ok {
-				u := *r.URL
-				u.Path, u.RawPath = long, ""
-				r.URL = &u
-			}
+		r := outer.WithContext(context.WithValue(outer.Context(), siteKey{}, site))
+		if long, ok := s.longPath(r, site.Slug); ok {
+			u := *r.URL
+			u.Path, u.RawPath = long, ""
+			r.URL = &u
 		}
 		next.ServeHTTP(w, r)
 		// The mux names the route on the request it was given; the
@@ -173,12 +165,9 @@ func (v *view) setBrand(r *http.Request) {
 	if slug == "" {
 		return
 	}
-	bySlug, ok := r.Context().Value(sitesKey{}).(map[string]store.HostedSite)
-	if !ok {
-		var err error
-		if _, bySlug, err = v.s.db.HostedSites(r.Context()); err != nil {
-			return
-		}
+	_, bySlug, err := v.s.db.HostedSites(r.Context())
+	if err != nil {
+		return
 	}
 	h, ok := bySlug[slug]
 	if !ok {
