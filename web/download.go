@@ -138,17 +138,7 @@ func (v *view) Downloads() *downloadLinks {
 	if !ok || v.r == nil {
 		return nil
 	}
-	var args []string
-	pattern := routeTable[v.route][langIndex(v.Lang)]
-	for {
-		i := strings.Index(pattern, "{")
-		j := strings.Index(pattern, "}")
-		if i < 0 || j < i {
-			break
-		}
-		args = append(args, v.r.PathValue(pattern[i+1:j]))
-		pattern = pattern[j+1:]
-	}
+	args := v.routeArgs()
 	q := v.r.URL.Query()
 	q.Del(paramNames["page"][langIndex(v.Lang)])
 	query := ""

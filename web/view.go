@@ -68,13 +68,9 @@ func (v *view) param(name string) string {
 	return strings.TrimSpace(v.r.URL.Query().Get(n))
 }
 
-// setSwitch builds the link to the same page in the other language.
-func (v *view) setSwitch(r *http.Request) {
-	other, label := "en", "English"
-	if v.Lang == "en" {
-		other, label = "nb", "Norsk"
-	}
-	// The route's placeholders, in the order its path has them.
+// routeArgs are the values of the page's route placeholders, in the order
+// its path has them, for building its path in another language or form.
+func (v *view) routeArgs() []string {
 	var args []string
 	pattern := routeTable[v.route][langIndex(v.Lang)]
 	for {
@@ -83,9 +79,19 @@ func (v *view) setSwitch(r *http.Request) {
 		if i < 0 || j < i {
 			break
 		}
-		args = append(args, r.PathValue(pattern[i+1:j]))
+		args = append(args, v.r.PathValue(pattern[i+1:j]))
 		pattern = pattern[j+1:]
 	}
+	return args
+}
+
+// setSwitch builds the link to the same page in the other language.
+func (v *view) setSwitch(r *http.Request) {
+	other, label := "en", "English"
+	if v.Lang == "en" {
+		other, label = "nb", "Norsk"
+	}
+	args := v.routeArgs()
 	u := Path(other, v.route, args...)
 	var own url.Values        // the parameters the page reads, for the canonical link
 	if r.URL.RawQuery != "" { // parsed once, and only when there is a query
